@@ -1,0 +1,17 @@
+"""optimlab: the optimizers, landscapes, runs, plots and slider panels of the book.
+
+Optimizers are pure (``init``/``step`` pairs with NamedTuple state), hyperparameters
+are arguments and may be arrays, and every convention is an explicit argument.
+"""
+
+from .objectives import (Objective, beale, diagonal_bowl, least_squares_1d, noisy, quadratic,
+                         rosenbrock, rotated_bowl, saddle, seed000_bowl, seed004_bowl)
+from .optimizers import Optimizer, adagrad, adam, adamw, momentum, rmsprop, sgd
+from .trajectory import Trajectory, run, sweep
+
+__all__ = [
+    "Objective", "Optimizer", "Trajectory", "adagrad", "adam", "adamw", "beale",
+    "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "rmsprop",
+    "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
+    "sweep",
+]

@@ -1,0 +1,125 @@
+"""How PyTorch, optax and Keras spell, default and place things, as runnable presets.
+
+``preset("torch", "RMSprop", lr=0.1, alpha=0.9)`` takes a library's own constructor
+name, argument names and defaults, and returns the optlab optimizer that computes what
+that library computes (checked against trajectories recorded from the libraries
+themselves in ``tests/golden``). ``NAMES`` is the translation table the book prints.
+"""
+
+from __future__ import annotations
+
+from . import optimizers as opt
+from ._validate import choice
+
+LIBRARIES = ("torch", "optax", "keras")
+
+#: concept -> name in the book's code and in each library (and d2l)
+NAMES = {
+    "step size η": {"book": "lr", "torch": "lr", "optax": "learning_rate",
+                    "keras": "learning_rate", "d2l": "lr / eta"},
+    "RMSprop decay γ": {"book": "gamma", "torch": "alpha", "optax": "decay", "keras": "rho",
+                        "d2l": "gamma"},
+    "momentum coefficient β": {"book": "beta", "torch": "momentum", "optax": "momentum",
+                               "keras": "momentum", "d2l": "beta"},
+    "Adam decays β₁, β₂": {"book": "beta1, beta2", "torch": "betas=(β₁, β₂)",
+                           "optax": "b1, b2", "keras": "beta_1, beta_2",
+                           "d2l": "beta1, beta2"},
+    "stability constant ε": {"book": "eps", "torch": "eps", "optax": "eps",
+                             "keras": "epsilon", "d2l": "eps"},
+}
+
+
+def _torch_sgd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False):
+    if momentum == 0:
+        return opt.sgd(lr)
+    return opt.momentum(lr, momentum, dampening=dampening, nesterov=nesterov, first_step="grad")
+
+
+def _torch_adagrad(lr=1e-2, eps=1e-10, initial_accumulator_value=0.0):
+    return opt.adagrad(lr, eps, initial_accumulator=initial_accumulator_value,
+                       eps_placement="outside")
+
+
+def _torch_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, centered=False):
+    return opt.rmsprop(lr, alpha, eps, eps_placement="outside", centered=centered,
+                       momentum=momentum)
+
+
+def _torch_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
+    return opt.adam(lr, *betas, eps, amsgrad=amsgrad, weight_decay=weight_decay)
+
+
+def _torch_adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
+    return opt.adamw(lr, *betas, eps, weight_decay, amsgrad=amsgrad)
+
+
+def _optax_sgd(learning_rate, momentum=None, nesterov=False):
+    if not momentum:
+        return opt.sgd(learning_rate)
+    return opt.momentum(learning_rate, momentum, nesterov=nesterov)
+
+
+def _optax_adagrad(learning_rate, initial_accumulator_value=0.1, eps=1e-7):
+    return opt.adagrad(learning_rate, eps, initial_accumulator=initial_accumulator_value)
+
+
+def _optax_rmsprop(learning_rate, decay=0.9, eps=1e-8, centered=False, momentum=None):
+    return opt.rmsprop(learning_rate, decay, eps, centered=centered, momentum=momentum or 0.0)
+
+
+def _optax_adam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
+    return opt.adam(learning_rate, b1, b2, eps)
+
+
+def _optax_amsgrad(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
+    return opt.adam(learning_rate, b1, b2, eps, amsgrad=True, amsgrad_max="corrected")
+
+
+def _optax_adamw(learning_rate, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-4):
+    return opt.adamw(learning_rate, b1, b2, eps, weight_decay)
+
+
+def _keras_sgd(learning_rate=0.01, momentum=0.0, nesterov=False):
+    if momentum == 0:
+        return opt.sgd(learning_rate)
+    return opt.momentum(learning_rate, momentum, nesterov=nesterov)
+
+
+def _keras_adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
+    return opt.adagrad(learning_rate, epsilon, initial_accumulator=initial_accumulator_value)
+
+
+def _keras_rmsprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
+    return opt.rmsprop(learning_rate, rho, epsilon, centered=centered, momentum=momentum)
+
+
+def _keras_adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
+    return opt.adam(learning_rate, beta_1, beta_2, epsilon, eps_placement="hat", amsgrad=amsgrad)
+
+
+def _keras_adamw(learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False):
+    return opt.adamw(learning_rate, beta_1, beta_2, epsilon, weight_decay,
+                     eps_placement="hat", amsgrad=amsgrad)
+
+
+PRESETS = {
+    "torch": {"SGD": _torch_sgd, "Adagrad": _torch_adagrad, "RMSprop": _torch_rmsprop,
+              "Adam": _torch_adam, "AdamW": _torch_adamw},
+    "optax": {"sgd": _optax_sgd, "adagrad": _optax_adagrad, "rmsprop": _optax_rmsprop,
+              "adam": _optax_adam, "amsgrad": _optax_amsgrad, "adamw": _optax_adamw},
+    "keras": {"SGD": _keras_sgd, "Adagrad": _keras_adagrad, "RMSprop": _keras_rmsprop,
+              "Adam": _keras_adam, "AdamW": _keras_adamw},
+}
+
+
+def preset(library: str, name: str, **kwargs) -> opt.Optimizer:
+    """The optimizer ``library`` builds for ``name(**kwargs)``, with that library's
+    argument names and defaults (for example ``preset("keras", "RMSprop", rho=0.9)``)."""
+    choice("library", library, LIBRARIES)
+    choice("name", name, tuple(PRESETS[library]))
+    factory = PRESETS[library][name]
+    allowed = factory.__code__.co_varnames[:factory.__code__.co_argcount]
+    for key in kwargs:
+        choice(f"argument of {library} {name}", key, allowed)
+    return factory(**kwargs)

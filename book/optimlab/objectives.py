@@ -1,0 +1,184 @@
+r"""Loss landscapes with their gradients, minimiser and a plotting window.
+
+Every function here works on arrays of points of shape ``batch + (d,)`` and returns
+values of shape ``batch`` (``f``) or ``batch + (d,)`` (``grad``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import numpy as np
+
+from . import _validate as check
+
+
+@dataclasses.dataclass(frozen=True)
+class Objective:
+    """A differentiable loss ``f`` with its gradient ``grad``.
+
+    ``minimizer`` is ``None`` where there is none (the saddle); ``bounds`` is the
+    plotting window ``((x_lo, x_hi), (y_lo, y_hi))`` (one pair for 1-D problems).
+    ``noise`` > 0 adds seeded Gaussian noise to every gradient (see :func:`noisy`).
+    """
+
+    name: str
+    f: Callable[[np.ndarray], np.ndarray]
+    grad: Callable[[np.ndarray], np.ndarray]
+    dim: int
+    minimizer: np.ndarray | None
+    f_min: float
+    bounds: tuple
+    tex: str
+    noise: float = 0.0
+    seed: int = 0
+
+    def gradient(self, x: np.ndarray, t: int) -> np.ndarray:
+        r"""The gradient the optimizer sees at step ``t``: :math:`\nabla f(x) + \sigma\xi_t`.
+
+        The noise :math:`\xi_t` depends only on ``(seed, t)``, so every run of a sweep
+        sees the same noise sequence and a run is reproducible on its own.
+        """
+        g = self.grad(x)
+        if self.noise:
+            rng = np.random.default_rng((self.seed, t))
+            g = g + self.noise * rng.standard_normal(self.dim)
+        return g
+
+
+def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str | None = None
+              ) -> Objective:
+    r"""The quadratic bowl :math:`f(x) = \tfrac12 x^\top A x` for a symmetric matrix ``A``.
+
+    Its gradient is :math:`A x` and its Hessian ``A``; the eigenvalues of ``A`` are the
+    curvatures :math:`\lambda_i` the chapters analyse.
+    """
+    A = np.array(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
+    if not np.isfinite(A).all():
+        raise ValueError(f"A must be finite, got A={A.tolist()!r}")
+    d = A.shape[0]
+    eig = np.linalg.eigvalsh(A)
+    bounded = eig.min() >= 0
+
+    def f(x):
+        return 0.5 * np.einsum("...i,ij,...j->...", x, A, x)
+
+    def grad(x):
+        return x @ A  # A is symmetric
+
+    return Objective(
+        name=name or f"quadratic {A.tolist()}",
+        f=f, grad=grad, dim=d,
+        minimizer=np.zeros(d) if bounded else None,
+        f_min=0.0 if bounded else -np.inf,
+        bounds=tuple(tuple(map(float, b)) for b in bounds),
+        tex=tex or r"\tfrac12 x^\top A x",
+    )
+
+
+def diagonal_bowl(a: float, b: float, *, bounds, name: str | None = None) -> Objective:
+    r""":math:`f(x, y) = a x^2 + b y^2`, curvatures :math:`2a` and :math:`2b`."""
+    return quadratic(np.diag([2 * a, 2 * b]), bounds=bounds,
+                     name=name or f"{a:g}x² + {b:g}y²", tex=f"{a:g}x_1^2 + {b:g}x_2^2")
+
+
+def seed000_bowl() -> Objective:
+    r"""Seed 000's stretched bowl :math:`f(x, y) = 0.1x^2 + 5y^2` (curvatures 0.2 and 10)."""
+    return diagonal_bowl(0.1, 5.0, bounds=((-12, 12), (-2, 2)), name="0.1x² + 5y²")
+
+
+def seed004_bowl() -> Objective:
+    r"""Seed 004's (and d2l's) bowl :math:`f(x) = 0.1x_1^2 + 2x_2^2`."""
+    return diagonal_bowl(0.1, 2.0, bounds=((-5.5, 1.0), (-3.0, 3.0)), name="0.1x₁² + 2x₂²")
+
+
+def rotated_bowl() -> Objective:
+    r"""Seed 004's exercise: :math:`f(x) = 0.1(x_1+x_2)^2 + 2(x_1-x_2)^2`,
+    the 0.1/2 bowl turned by 45°: :math:`A = \begin{pmatrix}4.2 & -3.8\\-3.8 & 4.2\end{pmatrix}`."""
+    return quadratic([[4.2, -3.8], [-3.8, 4.2]], bounds=((-5.5, 3.0), (-5.5, 3.0)),
+                     name="0.1(x₁+x₂)² + 2(x₁−x₂)²", tex=r"0.1(x_1+x_2)^2 + 2(x_1-x_2)^2")
+
+
+def saddle() -> Objective:
+    r"""The saddle :math:`f(x, y) = x^2 - y^2`: no minimiser, escape along :math:`y`."""
+    obj = quadratic(np.diag([2.0, -2.0]), bounds=((-1.5, 1.5), (-1.5, 1.5)),
+                    name="x² − y² (saddle)", tex="x^2 - y^2")
+    return obj
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
+    r"""Rosenbrock's banana :math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, minimum at :math:`(a, a^2)`."""
+
+    def f(p):
+        x, y = p[..., 0], p[..., 1]
+        return (a - x) ** 2 + b * (y - x * x) ** 2
+
+    def grad(p):
+        x, y = p[..., 0], p[..., 1]
+        r = y - x * x
+        return np.stack([-2 * (a - x) - 4 * b * x * r, 2 * b * r], axis=-1)
+
+    return Objective("Rosenbrock", f, grad, 2, np.array([a, a * a]), 0.0,
+                     ((-2.0, 2.0), (-1.0, 3.0)), rf"({a:g}-x)^2 + {b:g}(y-x^2)^2")
+
+
+_BEALE_C = np.array([1.5, 2.25, 2.625])
+
+
+def beale() -> Objective:
+    r"""Beale's function :math:`\sum_{k=1}^{3} (c_k - x + x y^k)^2`, :math:`c = (1.5, 2.25, 2.625)`,
+    minimum 0 at :math:`(3, 0.5)`."""
+
+    def terms(p):
+        x, y = p[..., 0, None], p[..., 1, None]
+        k = np.arange(1, 4)
+        return _BEALE_C - x + x * y**k, k, x, y
+
+    def f(p):
+        r, *_ = terms(p)
+        return np.sum(r * r, axis=-1)
+
+    def grad(p):
+        r, k, x, y = terms(p)
+        dx = np.sum(2 * r * (y**k - 1), axis=-1)
+        dy = np.sum(2 * r * k * x * y ** (k - 1), axis=-1)
+        return np.stack([dx, dy], axis=-1)
+
+    return Objective("Beale", f, grad, 2, np.array([3.0, 0.5]), 0.0,
+                     ((-4.5, 4.5), (-4.5, 4.5)), r"\sum_{k=1}^3 (c_k - x + xy^k)^2")
+
+
+def least_squares_1d(x: float = 2.0, y: float = 4.0) -> Objective:
+    r"""Seed 003's one-weight fit, with the gradient the seed uses:
+
+    .. math:: L(w) = \tfrac12 (y - w x)^2, \qquad g = -(y - w x)\, x
+
+    Seed 003 writes :math:`L = (y - wx)^2` but differentiates :math:`\tfrac12(y-wx)^2`;
+    the chapter shows why RMSprop's path hardly notices the factor 2.
+    """
+    def f(w):
+        return 0.5 * (y - w[..., 0] * x) ** 2
+
+    def grad(w):
+        return -(y - w * x) * x
+
+    return Objective(f"½(y − wx)², x={x:g}, y={y:g}", f, grad, 1, np.array([y / x]), 0.0,
+                     ((-1.0, 1.5 * y / x + 1.0),), r"\tfrac12 (y - wx)^2")
+
+
+def noisy(objective: Objective, sigma: float, seed: int = 0) -> Objective:
+    r"""The same landscape with gradients :math:`\nabla f(x) + \sigma \xi_t`,
+    :math:`\xi_t \sim \mathcal N(0, I)` drawn from ``(seed, t)``: reproducible."""
+    sigma = float(check.nonnegative("sigma", sigma))
+    check.integer("seed", seed)
+    return dataclasses.replace(objective, noise=sigma, seed=seed,
+                               name=f"{objective.name} + noise σ={sigma:g}")
+
+
+LANDSCAPES = {
+    "seed000_bowl": seed000_bowl, "seed004_bowl": seed004_bowl, "rotated_bowl": rotated_bowl,
+    "rosenbrock": rosenbrock, "beale": beale, "saddle": saddle,
+}

@@ -1,0 +1,153 @@
+"""Running optimizers: one run, or a whole grid of settings in one vectorised pass."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from . import _validate as check
+from .objectives import Objective
+from .optimizers import Optimizer
+
+
+@dataclasses.dataclass(frozen=True)
+class Trajectory:
+    """The record of a run (or of every run of a sweep).
+
+    ``x`` has shape ``(steps + 1, *batch, d)`` and ``loss`` ``(steps + 1, *batch)``;
+    ``states`` is the optimizer's state NamedTuple with every array field stacked
+    over time (index 0 is the state before the first step). A run that blew up is
+    ``diverged``: from step ``diverged_at`` on (the first non-finite or exploding
+    iterate) ``x`` and ``loss`` are NaN, so plots stop at the last good point.
+    ``grid`` names the swept hyperparameters and their values, one per batch axis.
+    """
+
+    x: np.ndarray
+    loss: np.ndarray
+    states: Any
+    diverged: np.ndarray
+    diverged_at: np.ndarray
+    objective: Objective
+    optimizer: Optimizer
+    grid: Mapping[str, np.ndarray] = dataclasses.field(default_factory=dict)
+
+    @property
+    def steps(self) -> int:
+        return self.x.shape[0] - 1
+
+    @property
+    def batch_shape(self) -> tuple:
+        return self.x.shape[1:-1]
+
+    @property
+    def final(self) -> np.ndarray:
+        return self.x[-1]
+
+    def label(self) -> str:
+        return self.optimizer.label()
+
+    def steps_to(self, tol: float) -> np.ndarray:
+        """First step with ``loss - f_min <= tol`` per run; -1 where never reached."""
+        check.positive("tol", tol)
+        gap = self.loss - self.objective.f_min
+        with np.errstate(invalid="ignore"):
+            hit = gap <= tol
+        first = np.argmax(hit, axis=0)
+        return np.where(hit.any(axis=0), first, -1)
+
+    def __getitem__(self, index) -> "Trajectory":
+        """One run (or a slice) of a sweep: ``tr[i, j]`` indexes the batch axes."""
+        index = index if isinstance(index, tuple) else (index,)
+        full = (slice(None),) + index
+        states = type(self.states)(*(
+            None if f is None else (f if np.ndim(f) == 1 else f[full])
+            for f in self.states))
+        grid = {k: v[i] for (k, v), i in zip(self.grid.items(), index)
+                if not isinstance(i, (int, np.integer))}
+        return dataclasses.replace(
+            self, x=self.x[full], loss=self.loss[full], states=states,
+            diverged=self.diverged[index], diverged_at=self.diverged_at[index], grid=grid)
+
+
+def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
+        blowup: float = 1e4) -> Trajectory:
+    """Run ``optimizer`` on ``objective`` from ``x0`` for ``steps`` steps.
+
+    Hyperparameter arrays in ``optimizer`` and batch axes in ``x0`` broadcast into
+    one batch of independent runs. A run is diverged at the first iterate that is
+    not finite or lies farther than ``blowup * (1 + |x0|)`` from the origin; it never
+    raises and never emits numpy warnings.
+    """
+    steps = check.integer("steps", steps)
+    x0 = check.point("x0", x0, objective.dim)
+    batch = np.broadcast_shapes(x0.shape[:-1], optimizer.batch_shape)
+    x = np.broadcast_to(x0, batch + (objective.dim,)).copy()
+    xs = np.empty((steps + 1,) + x.shape)
+    xs[0] = x
+    with np.errstate(all="ignore"):
+        state = optimizer.init(x)
+        record = _Recorder(state, steps)
+        for t in range(steps):
+            x, state = optimizer.step(x, objective.gradient(x, t), state)
+            xs[t + 1] = x
+            record(t + 1, state)
+        loss = objective.f(xs)
+        diverged_at = _divergence(xs, loss, x0, blowup)
+    diverged = diverged_at >= 0
+    if diverged.any():
+        after = np.arange(steps + 1).reshape((-1,) + (1,) * len(batch))
+        dead = diverged & (after >= diverged_at)
+        xs[dead] = np.nan
+        loss[dead] = np.nan
+    return Trajectory(xs, loss, record.stacked(), diverged, diverged_at, objective, optimizer)
+
+
+def _divergence(xs, loss, x0, blowup) -> np.ndarray:
+    limit = blowup * (1.0 + np.linalg.norm(x0, axis=-1))
+    bad = ~np.isfinite(loss) | (np.linalg.norm(xs, axis=-1) > limit)
+    return np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
+
+
+class _Recorder:
+    """Stacks every array field of the state over time into preallocated arrays."""
+
+    def __init__(self, state, steps: int):
+        self.kind = type(state)
+        self.fields = [None if f is None else
+                       np.empty((steps + 1,) + np.shape(f), dtype=np.asarray(f).dtype)
+                       for f in state]
+        self(0, state)
+
+    def __call__(self, t: int, state):
+        for out, value in zip(self.fields, state):
+            if out is not None:
+                out[t] = value
+
+    def stacked(self):
+        return self.kind(*self.fields)
+
+
+def sweep(factory: Callable[..., Optimizer], objective: Objective, x0, steps: int,
+          **params) -> Trajectory:
+    """Run every combination of the listed hyperparameters in one vectorised pass.
+
+    Keyword arguments given as lists or 1-D arrays become grid axes, in the order
+    given; anything else (numbers, strings, flags) is passed unchanged. For example
+    ``sweep(rmsprop, bowl, x0, 200, lr=np.geomspace(1e-3, 1, 100), gamma=[0.9, 0.99])``
+    returns ``x`` of shape ``(201, 100, 2, 2)`` and ``grid == {"lr": ..., "gamma": ...}``.
+    """
+    axes = {k: np.asarray(v, dtype=float) for k, v in params.items()
+            if isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1}
+    if not axes:
+        raise ValueError("sweep needs at least one hyperparameter given as a list of values, "
+                         f"got {sorted(params)}")
+    fixed = {k: v for k, v in params.items() if k not in axes}
+    mesh = np.meshgrid(*axes.values(), indexing="ij")
+    optimizer = factory(**fixed, **dict(zip(axes, mesh)))
+    x0 = check.point("x0", x0, objective.dim)
+    if x0.ndim != 1:
+        raise ValueError(f"sweep takes a single start point of shape ({objective.dim},), "
+                         f"got shape {x0.shape}")
+    return dataclasses.replace(run(optimizer, objective, x0, steps), grid=axes)

@@ -1,0 +1,290 @@
+"""Slider panels: a live ipywidgets panel and its kernel-free twin, from one description.
+
+``slider_panel(rmsprop, seed000_bowl(), [-10, 1.5], 50, lr=0.5, gamma=0.9, eps=1e-8)``
+makes a slider for every numeric hyperparameter given and a menu for every choice given
+as a tuple (``eps_placement=("inside", "outside")``). Displayed in Jupyter it is a live
+panel: a slider move recomputes the path and redraws only the path on a cached
+background (the contour is drawn once). On the static site the same output shows its
+kernel-free twin (HTML + Vega-Lite): every path over a grid of slider values is
+precomputed by one :func:`optimlab.sweep` and the page filters the one to draw.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import itertools
+import json
+from typing import Callable
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from . import _validate as check
+from .objectives import Objective
+from .optimizers import Optimizer
+from .plots import _fmt, _last_finite, _point, draw_contour, draw_path, new_figure
+from .trajectory import Trajectory, run, sweep
+
+
+@dataclasses.dataclass(frozen=True)
+class Control:
+    """One slider: its label, live range (``log`` means a log-scale slider) and the
+    grid of values precomputed for the kernel-free twin."""
+
+    name: str
+    label: str
+    lo: float
+    hi: float
+    log: bool
+    grid: tuple = ()
+
+    def static_grid(self, value: float) -> np.ndarray:
+        """Grid values for the twin, always including ``value``."""
+        if self.grid:
+            g = np.asarray(self.grid, dtype=float)
+        elif self.log:
+            g = value * 10.0 ** (np.arange(-6, 4) / 3)
+            g = g[(g >= self.lo * (1 - 1e-9)) & (g <= self.hi * (1 + 1e-9))]
+        else:
+            g = np.linspace(self.lo, self.hi, 11)
+        return np.unique(np.round(np.append(g, value), 12))
+
+
+CONTROLS = {
+    "lr": Control("lr", "step size η", 1e-3, 10.0, True),
+    "gamma": Control("gamma", "decay γ", 0.0, 1.0, False,
+                     (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)),
+    "eps": Control("eps", "ε", 1e-12, 1.0, True, (1e-12, 1e-8, 1e-4, 1e-2, 1.0)),
+    "beta": Control("beta", "momentum β", 0.0, 0.99, False,
+                    (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)),
+    "beta1": Control("beta1", "β₁", 0.0, 0.99, False, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)),
+    "beta2": Control("beta2", "β₂", 0.5, 0.9999, False, (0.5, 0.9, 0.99, 0.999, 0.9999)),
+    "momentum": Control("momentum", "momentum μ", 0.0, 0.99, False, (0.0, 0.5, 0.9)),
+}
+
+
+def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, steps: int, *,
+                 title: str | None = None, grids: dict | None = None, **params) -> "Panel":
+    """Build a panel. Numbers become sliders, tuples of strings become menus, anything
+    else (flags) is fixed. ``grids`` overrides the twin's grid for a control."""
+    return Panel(factory, objective, x0, steps, params, title=title, grids=grids or {})
+
+
+class Panel:
+    """A slider panel; see the module docstring."""
+
+    def __init__(self, factory, objective, x0, steps, params, *, title=None, grids=None):
+        self.factory, self.objective, self.steps = factory, objective, check.integer("steps", steps)
+        self.x0 = check.point("x0", x0, objective.dim)
+        self.title = title
+        self.sliders, self.menus, self.fixed = {}, {}, {}
+        for name, value in params.items():
+            if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+                self.menus[name] = value
+            elif isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
+                if name not in CONTROLS:
+                    raise ValueError(f"no slider is defined for {name}={value!r}; "
+                                     f"sliders exist for {sorted(CONTROLS)}")
+                control = CONTROLS[name]
+                if grids and name in grids:
+                    control = dataclasses.replace(control, grid=tuple(grids[name]))
+                self.sliders[name] = (control, float(value))
+            else:
+                self.fixed[name] = value
+        self.values = {**{k: v for k, (_, v) in self.sliders.items()},
+                       **{k: v[0] for k, v in self.menus.items()}}
+        factory(**self.fixed, **self.values)  # fail now, not at the first slider move
+        self._figure = None
+
+    # ------------------------------------------------------------- computation
+
+    def optimizer(self, **values) -> Optimizer:
+        return self.factory(**self.fixed, **{**self.values, **values})
+
+    def trajectory(self, **values) -> Trajectory:
+        """The run for the current values (updated by ``values``)."""
+        return run(self.optimizer(**values), self.objective, self.x0, self.steps)
+
+    def update(self, **values) -> bytes:
+        """What a slider move does: set the values, recompute the path, return the PNG."""
+        self.values.update(values)
+        tr = self.trajectory()
+        return self._path_figure().render(tr)
+
+    def readout(self, tr: Trajectory | None = None) -> str:
+        tr = tr or self.trajectory()
+        if bool(np.all(tr.diverged)):
+            return f"diverged at step {int(tr.diverged_at)}"
+        return (f"after {tr.steps} steps: x = {_point(tr.final)}, "
+                f"f(x) = {_fmt(float(tr.loss[-1]))}")
+
+    def _path_figure(self) -> "PathFigure":
+        if self._figure is None:
+            self._figure = PathFigure(self.objective, self.title or self.objective.name)
+        return self._figure
+
+    # ------------------------------------------------------------- live widget
+
+    def widget(self):
+        """The live ipywidgets panel (needs a kernel)."""
+        import ipywidgets as w
+
+        controls = []
+        for name, (c, value) in self.sliders.items():
+            cls = w.FloatLogSlider if c.log else w.FloatSlider
+            kw = (dict(base=10, min=np.log10(c.lo), max=np.log10(c.hi), step=0.05)
+                  if c.log else dict(min=c.lo, max=c.hi, step=0.01))
+            controls.append(cls(value=value, description=c.label, readout_format=".3g",
+                                continuous_update=True, style={"description_width": "7em"},
+                                layout=w.Layout(width="32em"), **kw))
+            controls[-1].name_ = name
+        for name, options in self.menus.items():
+            controls.append(w.ToggleButtons(options=options, description=name,
+                                            style={"description_width": "7em"}))
+            controls[-1].name_ = name
+        image = w.Image(value=self.update(), format="png", layout=w.Layout(max_width="100%"))
+        text = w.HTML(value=html.escape(self.readout()))
+
+        def on_change(change):
+            image.value = self.update(**{change["owner"].name_: change["new"]})
+            text.value = html.escape(self.readout())
+
+        for c in controls:
+            c.observe(on_change, names="value")
+        return w.VBox([*controls, image, text])
+
+    # -------------------------------------------------------- kernel-free twin
+
+    def grid(self) -> dict:
+        """The values precomputed for the twin, one axis per control."""
+        axes = {name: c.static_grid(v) for name, (c, v) in self.sliders.items()}
+        axes.update({name: list(options) for name, options in self.menus.items()})
+        return axes
+
+    def precompute(self) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
+        """Every path of the grid: one vectorised sweep per menu combination.
+        Returns ``(axes, x, diverged_at, final_loss)`` with ``x`` of shape
+        ``(*grid_shape, steps + 1, d)``."""
+        axes = self.grid()
+        numeric = {k: v for k, v in axes.items() if k in self.sliders}
+        menus = {k: v for k, v in axes.items() if k in self.menus}
+        shape = tuple(len(v) for v in axes.values())
+        d = self.objective.dim
+        xs = np.empty(shape + (self.steps + 1, d))
+        div = np.empty(shape, dtype=int)
+        loss = np.empty(shape)
+        for combo in itertools.product(*(range(len(v)) for v in menus.values())):
+            chosen = {k: menus[k][i] for k, i in zip(menus, combo)}
+            tr = sweep(self.factory, self.objective, self.x0, self.steps,
+                       **self.fixed, **chosen, **{k: list(v) for k, v in numeric.items()})
+            idx = _menu_index(list(axes), menus, combo)
+            xs[idx] = np.moveaxis(tr.x, 0, -2)
+            div[idx] = tr.diverged_at
+            loss[idx] = tr.loss[-1]
+        return axes, xs, div, loss
+
+    def export(self) -> dict:
+        """The twin's data: controls, grid and rounded paths (JSON-ready)."""
+        axes, xs, div, loss = self.precompute()
+        controls = []
+        for name, values in axes.items():
+            if name in self.sliders:
+                c, v = self.sliders[name]
+                labels = [_fmt(float(u)) for u in values]
+                controls.append({"name": name, "label": c.label, "labels": labels,
+                                 "index": int(np.argmin(np.abs(np.asarray(values) - v)))})
+            else:
+                controls.append({"name": name, "label": name, "labels": list(values),
+                                 "index": 0})
+        strides = np.cumprod((list(xs.shape[:-2]) + [1])[::-1])[::-1][1:]
+        runs = []
+        for k, idx in enumerate(np.ndindex(*xs.shape[:-2])):
+            path = xs[idx]
+            status = (f"diverged at step {div[idx]}" if div[idx] >= 0 else
+                      f"after {self.steps} steps: x = {_point(path[-1])}, "
+                      f"f(x) = {_fmt(float(loss[idx]))}")
+            runs.append({"k": k, "status": status,
+                         **{ax: _rounded(path[:, i]) for i, ax in enumerate("xy"[:path.shape[1]])}})
+        return {"controls": controls, "strides": [int(s) for s in strides], "runs": runs,
+                "bounds": self.objective.bounds, "steps": self.steps}
+
+    def static_html(self, panel_id: str | None = None) -> str:
+        """The kernel-free twin: labelled range inputs plus a Vega-Lite chart."""
+        from .static import panel_html
+
+        return panel_html(self, panel_id)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self.static_html(), "text/plain": f"<Panel: {self.readout()}>"}
+        try:
+            view = self.widget()._repr_mimebundle_()
+        except Exception:  # no widget front-end (plain Python): the twin alone
+            return bundle
+        view = view[0] if isinstance(view, tuple) else view
+        return {**bundle, **view, "text/html": bundle["text/html"]}
+
+
+def _menu_index(names, menus, combo):
+    it = iter(combo)
+    return tuple(next(it) if n in menus else slice(None) for n in names)
+
+
+def _rounded(values: np.ndarray) -> list:
+    return [None if not np.isfinite(v) else float(f"{v:.3g}") for v in values]
+
+
+class PathFigure:
+    """A contour drawn once; each update restores the cached background and draws only
+    the path artists (matplotlib blitting), then encodes the PNG."""
+
+    def __init__(self, objective: Objective, title: str):
+        fig, axes = new_figure()
+        ax = axes[0, 0]
+        draw_contour(ax, objective)
+        ax.set_title(title)
+        start = np.array([[np.nan] * 2] * 2)
+        self.artists = draw_path(ax, start, 0, None)
+        for a in self.artists:
+            a.set_animated(True)
+        self.fig, self.ax = fig, ax
+        self.canvas: FigureCanvasAgg = fig.canvas
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def render(self, tr: Trajectory) -> bytes:
+        line, start, end = self.artists
+        xs = tr.x
+        line.set_data(xs[:, 0], xs[:, 1])
+        start.set_data([xs[0, 0]], [xs[0, 1]])
+        end_xy, stopped = _last_finite(xs)
+        end.set_data([end_xy[0]], [end_xy[1]])
+        end.set_marker("X" if stopped else "o")
+        self.canvas.restore_region(self.background)
+        for a in self.artists:
+            self.ax.draw_artist(a)
+        return _png(self.canvas)
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    w, h = canvas.get_width_height(physical=True)
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buf = io.BytesIO()
+    img.save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def full_redraw_png(objective: Objective, tr: Trajectory, title: str) -> bytes:
+    """What ``interact`` does on every move: a new figure, contour and path (for the bench)."""
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    draw_contour(ax, objective)
+    draw_path(ax, tr.x, 0, None)
+    ax.set_title(title)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

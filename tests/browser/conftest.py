@@ -1,0 +1,189 @@
+"""Fixtures for the browser tests: the built site served on 127.0.0.1 and one Chromium.
+
+The site directory is ``$OPTIMLAB_SITE`` (default ``<repo>/_build/html``); the pages are
+the book's pages as listed in ``_toc.yml`` plus the root ``index.html``. Each page is
+loaded once, in a fresh browser context, and what it did is kept in a ``PageReport``
+that the per-check tests in ``test_site.py`` read.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("OPTIMLAB_SITE", REPO / "_build" / "html")).resolve()
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+AXE = REPO / "assets" / "vendor" / "axe" / "axe.min.js"
+
+
+def toc_pages() -> list[str]:
+    """Site paths of the pages in _toc.yml: ``index.html``, the root, then every ``file:``."""
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    pages = ["index.html"] + [f"{Path(f).with_suffix('')}.html" for f in files]
+    return list(dict.fromkeys(pages))
+
+
+def pytest_generate_tests(metafunc):
+    if "site_page" in metafunc.fixturenames:
+        pages = toc_pages()
+        metafunc.parametrize("site_page", pages, ids=[p.removesuffix(".html") for p in pages])
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml",
+        ".woff": "font/woff", ".woff2": "font/woff2",
+    }
+
+    def log_message(self, *args):  # keep pytest output quiet
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """Base URL of a threaded static HTTP server on 127.0.0.1 serving the built site."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE} (index.html missing): run `make book` "
+                    "or point OPTIMLAB_SITE at a built _build/html", pytrace=False)
+    handler = functools.partial(_Handler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: run `make chromium` (apt-get install chromium)",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageReport:
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    maths: dict = field(default_factory=dict)
+    images: list[dict] = field(default_factory=list)
+    axe: list[dict] = field(default_factory=list)
+    error: str = ""  # set if the page could not be loaded and inspected at all
+
+
+# Runs in the page once MathJax has finished: maths facts for test_maths_rendered.
+MATHS_JS = """async () => {
+  const wants = !!document.querySelector('script[src*="mathjax"]');
+  for (let i = 0; wants && !(window.MathJax && MathJax.startup && MathJax.startup.promise) && i < 200; i++)
+    await new Promise(ok => setTimeout(ok, 50));
+  const mj = window.MathJax;
+  if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
+  // Text a reader can see or expand, without code, which may legitimately hold \\( or $$.
+  const clone = document.body.cloneNode(true);
+  clone.querySelectorAll('pre, code, script, style, noscript, template, textarea, mjx-container')
+       .forEach(e => e.remove());
+  return {
+    mathjax: !!(mj && mj.startup && mj.startup.promise),
+    containers: document.querySelectorAll('mjx-container').length,
+    errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    html_math: document.querySelectorAll('.math').length,
+    text: clone.textContent,
+  };
+}"""
+
+# Waits for every <img> (lazy ones made eager) and reports what it got.
+IMAGES_JS = """async () => {
+  const imgs = [...document.images];
+  for (const img of imgs) img.loading = 'eager';
+  await Promise.all(imgs.map(img => img.complete ? null :
+    new Promise(ok => { img.addEventListener('load', ok); img.addEventListener('error', ok);
+                        setTimeout(ok, 10000); })));
+  return imgs.map(img => ({src: img.currentSrc || img.src, width: img.naturalWidth,
+                           alt: img.getAttribute('alt')}));
+}"""
+
+AXE_JS = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' ')), count: v.nodes.length}));
+}"""
+
+
+@pytest.fixture(scope="session")
+def _reports():
+    return {}
+
+
+@pytest.fixture
+def report(site_page, site_url, browser, _reports) -> PageReport:
+    """Load ``site_page`` once per session (fresh context) and return what it did."""
+    if site_page not in _reports:
+        if not (SITE / site_page).is_file():
+            pytest.fail(f"{site_page} is in _toc.yml but not in the built site {SITE}",
+                        pytrace=False)
+        _reports[site_page] = _visit(browser, site_url + site_page)
+    rep = _reports[site_page]
+    if rep.error:
+        pytest.fail(f"{site_page}: {rep.error}", pytrace=False)
+    return rep
+
+
+def _visit(browser, url: str) -> PageReport:
+    rep = PageReport(url)
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("request", lambda req: rep.requests.append(req.url))
+    page.on("console", lambda msg: msg.type == "error" and rep.console_errors.append(
+        f"{msg.text} (at {msg.location.get('url')}:{msg.location.get('lineNumber')})"))
+    page.on("pageerror", lambda err: rep.page_errors.append(str(err)))
+    try:
+        if not AXE.is_file():
+            raise FileNotFoundError(f"{AXE} missing: run `make assets`")
+        page.goto(url, wait_until="networkidle")
+        if url.endswith("/index.html"):  # meta refresh to the root page
+            page.wait_for_url("**/book/*.html")
+            page.wait_for_load_state("networkidle")
+        rep.maths = page.evaluate(MATHS_JS)
+        rep.images = page.evaluate(IMAGES_JS)
+        page.wait_for_load_state("networkidle")  # anything MathJax or images pulled in
+        page.add_script_tag(path=str(AXE))
+        rep.axe = page.evaluate(AXE_JS)
+    except Exception as exc:  # noqa: BLE001 - reported by every check of this page
+        rep.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        context.close()
+    return rep

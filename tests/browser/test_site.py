@@ -1,0 +1,57 @@
+"""The built site works offline in a real browser: one test per page (from _toc.yml) per check."""
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[2]
+
+ALLOWED_SCHEMES = {"data", "blob"}
+SEVERE = {"serious", "critical"}
+RAW_MATH = ("$$", "\\(", "\\[")
+
+
+def test_no_console_errors(report):
+    problems = report.console_errors + [f"pageerror: {e}" for e in report.page_errors]
+    assert not problems, "\n".join(problems)
+
+
+def test_no_offhost_requests(report):
+    offhost = [u for u in report.requests
+               if urlsplit(u).scheme not in ALLOWED_SCHEMES and urlsplit(u).hostname != "127.0.0.1"]
+    assert not offhost, "requests that leave 127.0.0.1:\n" + "\n".join(offhost)
+
+
+def _source_has_maths(site_page: str) -> bool:
+    stem = REPO / Path(site_page).with_suffix("")
+    for src in (stem.with_suffix(".md"), stem.with_suffix(".ipynb")):
+        if src.is_file():
+            text = src.read_text(encoding="utf-8")
+            return bool(re.search(r"\$[^$\n]+\$|\$\$|\{math\}|\\begin\{", text))
+    return False
+
+
+def test_maths_rendered(report, site_page):
+    m = report.maths
+    has_maths = m["html_math"] > 0 or _source_has_maths(site_page)
+    if has_maths:
+        assert m["mathjax"], "page has maths but MathJax did not start"
+        assert m["containers"] > 0, "page has maths but no <mjx-container> was rendered"
+    assert not m["errors"], f"MathJax errors: {m['errors']}"
+    # The page's text outside code blocks (code may hold `\\(` legitimately), collapsed
+    # dropdowns included: a stricter form of document.body.innerText.
+    raw = [d for d in RAW_MATH if d in m["text"]]
+    assert not raw, f"raw maths delimiters {raw} left in the page text"
+
+
+def test_images_load_and_have_alt(report):
+    broken = [i["src"] for i in report.images if not i["width"]]
+    no_alt = [i["src"] for i in report.images if not (i["alt"] or "").strip()]
+    assert not broken, f"images that did not load: {broken}"
+    assert not no_alt, f"images without alt text: {no_alt}"
+
+
+def test_axe_no_serious_violations(report):
+    bad = [v for v in report.axe if v["impact"] in SEVERE]
+    lines = [f"{v['id']} ({v['impact']}, {v['count']} nodes: {v['help']}): "
+             + "; ".join(v["targets"][:5]) for v in bad]
+    assert not bad, "axe-core violations:\n" + "\n".join(lines)

@@ -1,0 +1,92 @@
+"""Slider panels: callbacks at every corner of every range, twin data, redraw path."""
+
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+
+import optimlab as ol
+from optimlab.widgets import CONTROLS, slider_panel
+
+PANELS = {
+    "rmsprop": lambda: slider_panel(ol.rmsprop, ol.seed000_bowl(), [-10, 1.5], 50, lr=0.5,
+                                    gamma=0.9, eps=1e-8, eps_placement=("inside", "outside")),
+    "momentum": lambda: slider_panel(ol.momentum, ol.seed004_bowl(), [-5, -2], 30, lr=0.1,
+                                     beta=0.5),
+    "adam": lambda: slider_panel(ol.adam, ol.rosenbrock(), [-1.5, 2.0], 40, lr=0.1, beta1=0.9,
+                                 beta2=0.999, eps=1e-8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PANELS))
+def test_callbacks_at_every_corner(name, recwarn):
+    panel = PANELS[name]()
+    corners = [(c.lo, c.hi) for c, _ in panel.sliders.values()]
+    menus = [list(v) for v in panel.menus.values()]
+    for values in itertools.product(*corners, *menus):
+        png = panel.update(**dict(zip(list(panel.sliders) + list(panel.menus), values)))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert isinstance(panel.readout(), str)
+    assert not [w for w in recwarn if w.category is RuntimeWarning]
+
+
+def test_live_widget_moves_the_image():
+    panel = PANELS["rmsprop"]()
+    box = panel.widget()
+    sliders = {getattr(c, "name_", None): c for c in box.children}
+    image = box.children[-2]
+    before = image.value
+    sliders["lr"].value = 0.05
+    assert image.value != before
+    assert "after 50 steps" in box.children[-1].value
+
+
+def test_twin_holds_the_run_for_every_grid_setting():
+    panel = PANELS["rmsprop"]()
+    data = panel.export()
+    names = [c["name"] for c in data["controls"]]
+    assert names == ["lr", "gamma", "eps", "eps_placement"]
+    shape = [len(c["labels"]) for c in data["controls"]]
+    assert len(data["runs"]) == int(np.prod(shape))
+    grid = panel.grid()
+    rng = np.random.default_rng(1)
+    for _ in range(10):
+        idx = [int(rng.integers(n)) for n in shape]
+        k = int(np.dot(idx, data["strides"]))
+        run = data["runs"][k]
+        chosen = {n: grid[n][i] for n, i in zip(names, idx)}
+        tr = panel.trajectory(**chosen)
+        got = np.array([[np.nan if v is None else v for v in run[a]] for a in "xy"]).T
+        np.testing.assert_allclose(got, tr.x, rtol=5e-3, atol=1e-9 + 5e-3 * np.abs(tr.x).max())
+
+
+def test_initial_values_are_on_the_grid():
+    panel = PANELS["rmsprop"]()
+    for c in panel.export()["controls"]:
+        if c["name"] in panel.sliders:
+            assert c["labels"][c["index"]] == ol.plots._fmt(panel.sliders[c["name"]][1])
+
+
+def test_twin_html_is_accessible_and_self_contained():
+    html = PANELS["rmsprop"]().static_html("p1")
+    for name in ["lr", "gamma", "eps"]:
+        assert f'<label for="p1-{name}">' in html and f'id="p1-{name}"' in html
+    assert 'role="img"' in html and "aria-label=" in html
+    spec = json.loads(re.search(r'class="optimlab-spec"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert [p["bind"]["element"] for p in spec["params"]] == [
+        "#p1-lr", "#p1-gamma", "#p1-eps", "#p1-eps_placement"]
+    assert "http" not in json.dumps(spec).replace("https://vega.github.io/schema", "")
+
+
+def test_unknown_slider_is_rejected():
+    with pytest.raises(ValueError, match="no slider is defined for mu=0.5"):
+        slider_panel(ol.sgd, ol.seed000_bowl(), [1, 1], 5, lr=0.1, mu=0.5)
+
+
+def test_every_control_has_a_sane_range():
+    for c in CONTROLS.values():
+        assert c.lo < c.hi
+        if c.log:
+            assert c.lo > 0

@@ -1,0 +1,63 @@
+"""Copy the JavaScript the static site serves itself from node_modules into assets/vendor.
+
+Run after ``npm ci`` (``make assets`` does both). ``assets/`` is Sphinx's
+``html_static_path``, so everything lands under ``_build/html/_static/vendor/``:
+
+* ``mathjax/``: MathJax 3 ``tex-chtml.js`` (``mathjax_path: vendor/mathjax/tex-chtml.js``)
+  plus every file it can load later: TeX extensions (``\\require``/autoload), the CHTML
+  woff fonts, the menu and its accessibility components (explorer, complexity,
+  semantic enrichment, speech rules for each menu language) and the SVG renderer the
+  menu can switch to. Other bundles, MathML/AsciiMath inputs etc. are left out.
+* ``vega/``: vega, vega-lite and vega-embed UMD bundles (kernel-free chart panels).
+* ``axe/axe.min.js``: axe-core, used by the browser tests only.
+
+The old ``assets/vendor`` is removed first, so re-running is always safe.
+"""
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "assets" / "vendor"
+
+# (source under node_modules, destination under assets/vendor); directories are copied whole.
+MATHJAX = [
+    "tex-chtml.js",
+    "input/tex/extensions",
+    "input/mml.js",  # needed by a11y/semantic-enrich
+    "output/chtml/fonts/woff-v2",
+    "output/svg.js",
+    "output/svg/fonts/tex.js",
+    "ui",
+    "a11y",
+    "sre/mathmaps",
+]
+FILES = [(f"mathjax/es5/{p}", f"mathjax/{p}") for p in MATHJAX] + [
+    ("vega/build/vega.min.js", "vega/vega.min.js"),
+    ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
+    ("vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"),
+    ("axe-core/axe.min.js", "axe/axe.min.js"),
+]
+
+
+def main() -> None:
+    if not NODE.is_dir():
+        raise SystemExit("node_modules is missing: run `npm ci` first")
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    for src, dst in FILES:
+        src, dst = NODE / src, VENDOR / dst
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copy2(src, dst)
+    # Source maps are not shipped; drop the comments that point at them.
+    for js in (VENDOR / "vega").glob("*.js"):
+        text = js.read_text(encoding="utf-8")
+        js.write_text(re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", text), encoding="utf-8")
+    print(f"vendored {sum(1 for p in VENDOR.rglob('*') if p.is_file())} files into {VENDOR}")
+
+
+if __name__ == "__main__":
+    main()
