@@ -8,10 +8,12 @@ from .objectives import (Objective, beale, diagonal_bowl, least_squares_1d, nois
                          rosenbrock, rotated_bowl, saddle, seed000_bowl, seed004_bowl)
 from .optimizers import Optimizer, adagrad, adam, adamw, momentum, rmsprop, sgd
 from .trajectory import Trajectory, run, sweep
+from .widgets import Panel, slider_panel
+from . import conventions, plots
 
 __all__ = [
     "Objective", "Optimizer", "Trajectory", "adagrad", "adam", "adamw", "beale",
     "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
-    "sweep",
+    "sweep", "Panel", "slider_panel", "conventions", "plots",
 ]

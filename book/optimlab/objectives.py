@@ -63,11 +63,20 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
     eig = np.linalg.eigvalsh(A)
     bounded = eig.min() >= 0
 
-    def f(x):
-        return 0.5 * np.einsum("...i,ij,...j->...", x, A, x)
+    if np.count_nonzero(A - np.diag(np.diag(A))) == 0:  # diagonal: elementwise is faster
+        a = np.diag(A).copy()
 
-    def grad(x):
-        return x @ A  # A is symmetric
+        def f(x):
+            return (x * x) @ (0.5 * a)
+
+        def grad(x):
+            return x * a
+    else:
+        def f(x):
+            return 0.5 * np.sum((x @ A) * x, axis=-1)
+
+        def grad(x):
+            return x @ A  # A is symmetric
 
     return Objective(
         name=name or f"quadratic {A.tolist()}",
@@ -151,22 +160,26 @@ def beale() -> Objective:
                      ((-4.5, 4.5), (-4.5, 4.5)), r"\sum_{k=1}^3 (c_k - x + xy^k)^2")
 
 
-def least_squares_1d(x: float = 2.0, y: float = 4.0) -> Objective:
-    r"""Seed 003's one-weight fit, with the gradient the seed uses:
+def least_squares_1d(x: float = 2.0, y: float = 4.0, *, half: bool = True) -> Objective:
+    r"""Seed 003's one-weight fit, by default with the gradient the seed's code uses:
 
     .. math:: L(w) = \tfrac12 (y - w x)^2, \qquad g = -(y - w x)\, x
 
     Seed 003 writes :math:`L = (y - wx)^2` but differentiates :math:`\tfrac12(y-wx)^2`;
-    the chapter shows why RMSprop's path hardly notices the factor 2.
+    ``half=False`` gives :math:`L = (y - wx)^2` with :math:`g = -2x(y - wx)`. The chapter
+    shows why RMSprop's path hardly notices the factor 2.
     """
+    c = 0.5 if half else 1.0
+
     def f(w):
-        return 0.5 * (y - w[..., 0] * x) ** 2
+        return c * (y - w[..., 0] * x) ** 2
 
     def grad(w):
-        return -(y - w * x) * x
+        return -2 * c * (y - w * x) * x
 
-    return Objective(f"½(y − wx)², x={x:g}, y={y:g}", f, grad, 1, np.array([y / x]), 0.0,
-                     ((-1.0, 1.5 * y / x + 1.0),), r"\tfrac12 (y - wx)^2")
+    name = f"{'½' if half else ''}(y − wx)², x={x:g}, y={y:g}"
+    return Objective(name, f, grad, 1, np.array([y / x]), 0.0,
+                     ((-1.0, 1.5 * y / x + 1.0),), rf"{c:g}\,(y - wx)^2")
 
 
 def noisy(objective: Objective, sigma: float, seed: int = 0) -> Objective:

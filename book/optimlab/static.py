@@ -51,7 +51,7 @@ def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:
             {"filter": "isValid(datum.x) && isValid(datum.y)"}]
     color = PALETTE[0]
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": WIDTH, "height": HEIGHT, "padding": 5,
         "title": title,
         "params": params,

@@ -67,6 +67,9 @@ CONTROLS = {
 }
 
 
+MENU_LABELS = {"eps_placement": "ε placement (√)"}
+
+
 def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, steps: int, *,
                  title: str | None = None, grids: dict | None = None, **params) -> "Panel":
     """Build a panel. Numbers become sliders, tuples of strings become menus, anything
@@ -143,7 +146,8 @@ class Panel:
                                 layout=w.Layout(width="32em"), **kw))
             controls[-1].name_ = name
         for name, options in self.menus.items():
-            controls.append(w.ToggleButtons(options=options, description=name,
+            controls.append(w.ToggleButtons(options=options,
+                                            description=MENU_LABELS.get(name, name),
                                             style={"description_width": "7em"}))
             controls[-1].name_ = name
         image = w.Image(value=self.update(), format="png", layout=w.Layout(max_width="100%"))
@@ -198,8 +202,8 @@ class Panel:
                 controls.append({"name": name, "label": c.label, "labels": labels,
                                  "index": int(np.argmin(np.abs(np.asarray(values) - v)))})
             else:
-                controls.append({"name": name, "label": name, "labels": list(values),
-                                 "index": 0})
+                controls.append({"name": name, "label": MENU_LABELS.get(name, name),
+                                 "labels": list(values), "index": 0})
         strides = np.cumprod((list(xs.shape[:-2]) + [1])[::-1])[::-1][1:]
         runs = []
         for k, idx in enumerate(np.ndindex(*xs.shape[:-2])):

@@ -1,0 +1,153 @@
+"""`make bench`: performance ratios, each measured in this one run (nothing is asserted).
+
+1. Sweep: RMSprop on seed 000's bowl, a 100 x 100 grid of (lr, gamma), 200 steps:
+   one vectorised ``optimlab.sweep`` against a Python loop over the settings written
+   the way the seed writes it, and against a bare numpy pass with no bookkeeping.
+2. Slider move: recompute the path and produce the PNG the reader sees, with the
+   cached contour background (blitting) against a full redraw as ``interact`` does.
+3. Build: a cold ``jupyter-book build`` (empty execution cache) against a cached one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book"))
+
+import optimlab as ol  # noqa: E402
+from optimlab.widgets import full_redraw_png, slider_panel  # noqa: E402
+
+LRS = np.geomspace(1e-3, 1.0, 100)
+GAMMAS = np.linspace(0.5, 0.999, 100)
+STEPS = 200
+
+
+def seed_style_loop(lrs, gammas, steps):
+    """Seed 000's loop, once per setting."""
+    finals = np.empty((len(lrs), len(gammas), 2))
+    for i, learning_rate in enumerate(lrs):
+        for j, gamma in enumerate(gammas):
+            w = np.array([-10.0, 1.5])
+            E_g_sq = np.zeros_like(w)
+            w_history = [w.copy()]
+            for _ in range(steps):
+                grad = np.array([0.2 * w[0], 10 * w[1]])
+                E_g_sq = gamma * E_g_sq + (1 - gamma) * grad**2
+                w = w - (learning_rate / np.sqrt(E_g_sq + 1e-8)) * grad
+                w_history.append(w.copy())
+            finals[i, j] = w
+    return finals
+
+
+def bare_numpy(lrs, gammas, steps):
+    """The same arithmetic on the whole grid, nothing recorded."""
+    lr, gamma = np.meshgrid(lrs, gammas, indexing="ij")
+    lr, gamma = lr[..., None], gamma[..., None]
+    w = np.broadcast_to(np.array([-10.0, 1.5]), lr.shape[:2] + (2,)).copy()
+    s = np.zeros_like(w)
+    c = np.array([0.2, 10.0])
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            g = c * w
+            s = gamma * s + (1 - gamma) * g * g
+            w = w - lr / np.sqrt(s + 1e-8) * g
+    return w
+
+
+def best_of(fn, repeat=5):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+def bench_sweep():
+    bowl = ol.seed000_bowl()
+    t_sweep, tr = best_of(lambda: ol.sweep(ol.rmsprop, bowl, [-10.0, 1.5], STEPS, lr=list(LRS),
+                                           gamma=list(GAMMAS), eps=1e-8))
+    t_bare, bare = best_of(lambda: bare_numpy(LRS, GAMMAS, STEPS))
+    t0 = time.perf_counter()
+    loop = seed_style_loop(LRS, GAMMAS, STEPS)
+    t_loop = time.perf_counter() - t0
+    ok = np.isfinite(loop).all(-1) & np.isfinite(tr.final).all(-1)
+    assert np.allclose(tr.final[ok], loop[ok], rtol=1e-9, atol=1e-12), "sweep != loop"
+    return [("sweep 100x100 (lr, gamma), 200 steps: optimlab.sweep", t_sweep),
+            ("  same arithmetic, bare numpy (no trajectory/state bookkeeping)", t_bare),
+            ("  Python loop over settings, seed 000 style", t_loop),
+            ("  ratio loop / sweep", t_loop / t_sweep),
+            ("  ratio sweep / bare numpy (bookkeeping overhead)", t_sweep / t_bare)]
+
+
+def bench_slider(moves=40):
+    bowl = ol.seed000_bowl()
+    panel = slider_panel(ol.rmsprop, bowl, [-10.0, 1.5], 50, lr=0.5, gamma=0.9, eps=1e-8)
+    panel.update()  # build the cached background once, as the panel does on display
+    values = np.geomspace(0.01, 2.0, moves)
+    fast, full = [], []
+    for lr in values:
+        t0 = time.perf_counter()
+        panel.update(lr=float(lr))
+        fast.append(time.perf_counter() - t0)
+    for lr in values:
+        t0 = time.perf_counter()
+        tr = panel.trajectory(lr=float(lr))
+        full_redraw_png(bowl, tr, "RMSprop")
+        full.append(time.perf_counter() - t0)
+    m_fast, m_full = statistics.median(fast), statistics.median(full)
+    return [("slider move, median of 40: recompute + blit path onto cached contour", m_fast),
+            ("  full redraw of contour + path (what interact does)", m_full),
+            ("  ratio full / incremental", m_full / m_fast)]
+
+
+def bench_build():
+    jb = str(Path(sys.executable).with_name("jupyter-book"))
+    out = Path(tempfile.mkdtemp(prefix="optimlab-bench-"))
+    cmd = [jb, "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going", "-q"]
+    cfg_cache = ROOT / "_build" / ".jupyter_cache"
+    saved = None
+    if cfg_cache.exists():  # the config points the cache at _build/.jupyter_cache
+        saved = Path(tempfile.mkdtemp()) / "cache"
+        shutil.move(str(cfg_cache), saved)
+    try:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+        cold = time.perf_counter() - t0
+        shutil.rmtree(out / "_build" / "html", ignore_errors=True)
+        shutil.rmtree(out / "_build" / ".doctrees", ignore_errors=True)
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+        cached = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(cfg_cache, ignore_errors=True)
+        if saved is not None:
+            shutil.move(str(saved), cfg_cache)
+        shutil.rmtree(out, ignore_errors=True)
+    return [("book build, cold (empty execution cache)", cold),
+            ("  book build, cached execution (fresh HTML)", cached),
+            ("  ratio cold / cached", cold / cached)]
+
+
+def main():
+    rows = bench_sweep() + bench_slider() + bench_build()
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measurement':<{width}}  value")
+    for name, value in rows:
+        unit = "x" if "ratio" in name else "s"
+        shown = f"{value:8.1f} x" if unit == "x" else (
+            f"{value * 1e3:8.1f} ms" if value < 1 else f"{value:8.2f} s")
+        print(f"{name:<{width}}  {shown}")
+
+
+if __name__ == "__main__":
+    main()
