@@ -74,7 +74,7 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 lab: venv
-	cd book && ../$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/book
 
 clean:
 	rm -rf _build $(VENV) node_modules assets/vendor .pytest_cache .hypothesis
