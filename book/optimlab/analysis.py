@@ -78,6 +78,144 @@ def heavy_ball_optimal(lmin: float, lmax: float) -> tuple[float, float, float]:
     return (2.0 / (np.sqrt(lmin) + np.sqrt(lmax))) ** 2, rate**2, rate
 
 
+def hessian(objective) -> np.ndarray:
+    r"""The matrix :math:`A` of a quadratic objective :math:`f(x) = \tfrac12 x^\top A x`,
+    read off its gradient: column :math:`i` is :math:`\nabla f(e_i) = A e_i`.
+    Raises if the gradient is not linear (the objective is not such a quadratic)."""
+    d = objective.dim
+    A = np.asarray(objective.grad(np.eye(d)), dtype=float).T
+    probe = np.random.default_rng(0).standard_normal((3, d))
+    if not (np.allclose(A, A.T) and np.allclose(objective.grad(probe), probe @ A.T)
+            and np.allclose(objective.f(probe), 0.5 * np.sum((probe @ A.T) * probe, axis=-1))):
+        raise ValueError("objective must be a quadratic 0.5 x^T A x with a linear gradient, "
+                         f"got objective={objective.name!r}")
+    return A
+
+
+def gd_iterates(lr, A, x0, steps: int) -> np.ndarray:
+    r"""Gradient descent on :math:`\tfrac12 x^\top A x` in closed form, shape ``(steps+1, d)``:
+
+    .. math:: x_k = Q (I - \eta\Lambda)^k Q^\top x_0, \qquad A = Q \Lambda Q^\top,
+
+    that is :math:`z_i(k) = (1 - \eta\lambda_i)^k z_i(0)` for :math:`z = Q^\top x`."""
+    lr = float(check.positive("lr", lr))
+    lam, Q, z0 = _eigenbasis(A, x0)
+    k = np.arange(check.integer("steps", steps) + 1)[:, None]
+    return ((1.0 - lr * lam) ** k * z0) @ Q.T
+
+
+def heavy_ball_iterates(lr, beta, A, x0, steps: int) -> np.ndarray:
+    r"""Heavy ball (``v_0 = 0``) on :math:`\tfrac12 x^\top A x` in closed form, shape
+    ``(steps+1, d)``: along each eigen-direction
+
+    .. math:: \begin{pmatrix} z_{k+1} \\ z_k \end{pmatrix} = M^k
+              \begin{pmatrix} z_1 \\ z_0 \end{pmatrix},\quad z_1 = (1 - \eta\lambda) z_0,
+
+    with :math:`M` from :func:`heavy_ball_matrix`."""
+    lr, beta = float(check.positive("lr", lr)), float(check.unit("beta", beta))
+    lam, Q, z0 = _eigenbasis(A, x0)
+    m = heavy_ball_matrix(lr, beta, lam)
+    return _two_step(m, z0, (1.0 - lr * lam) * z0, steps) @ Q.T
+
+
+def nesterov_matrix(lr, beta, lam) -> np.ndarray:
+    r"""The iteration matrix of Nesterov's method on one eigen-direction, acting on the
+    look-ahead iterates :math:`(\phi_k, \phi_{k-1})` that the libraries report:
+
+    .. math:: \phi_{k+1} = (1 + \beta)(1 - \eta\lambda)\, \phi_k - \beta (1 - \eta\lambda)\, \phi_{k-1}
+    """
+    lr, beta, lam = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lr, beta, lam)))
+    m = np.zeros(lr.shape + (2, 2))
+    m[..., 0, 0] = (1.0 + beta) * (1.0 - lr * lam)
+    m[..., 0, 1] = -beta * (1.0 - lr * lam)
+    m[..., 1, 0] = 1.0
+    return m
+
+
+def nesterov_rate(lr, beta, eigenvalues) -> np.ndarray:
+    r"""Rate of Nesterov's method: the largest root modulus over the eigen-directions of
+    :math:`r^2 - (1+\beta)(1-\eta\lambda)\, r + \beta(1-\eta\lambda) = 0`.
+    Below 1 exactly when :math:`0 < \eta\lambda_i < (2+2\beta)/(1+2\beta)` for all :math:`i`."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    c = 1.0 - np.asarray(lr, float)[..., None] * lam
+    beta = np.asarray(beta, float)[..., None]
+    b, p = (1.0 + beta) * c, beta * c
+    disc = np.sqrt((b * b - 4.0 * p).astype(complex))
+    roots = np.stack([(b + disc) / 2.0, (b - disc) / 2.0], axis=-1)
+    return np.abs(roots).max(axis=(-1, -2))
+
+
+def nesterov_iterates(lr, beta, A, x0, steps: int) -> np.ndarray:
+    r"""Nesterov (``v_0 = 0``, library form) on :math:`\tfrac12 x^\top A x` in closed form:
+    :math:`\phi_1 = (1 - (1+\beta)\eta\lambda)\,\phi_0`, then :func:`nesterov_matrix`."""
+    lr, beta = float(check.positive("lr", lr)), float(check.unit("beta", beta))
+    lam, Q, z0 = _eigenbasis(A, x0)
+    m = nesterov_matrix(lr, beta, lam)
+    return _two_step(m, z0, (1.0 - (1.0 + beta) * lr * lam) * z0, steps) @ Q.T
+
+
+def critical_beta(lr, lam) -> np.ndarray:
+    r"""The momentum that damps curvature :math:`\lambda` critically (a double root of
+    :math:`r^2 - (1+\beta-\eta\lambda) r + \beta`), for :math:`0 < \eta\lambda < 4`:
+
+    .. math:: \beta_c = \big(1 - \sqrt{\eta\lambda}\big)^2, \qquad
+              \text{rate} = \sqrt{\beta_c} = |1 - \sqrt{\eta\lambda}|
+    """
+    h = check.in_range("lr * lam", np.asarray(check.positive("lr", lr)) *
+                       check.positive("lam", lam), 0.0, 4.0, lo_open=True, hi_open=True)
+    return (1.0 - np.sqrt(h)) ** 2
+
+
+def heavy_ball_noise_floor(lr, beta, eigenvalues, sigma) -> np.ndarray:
+    r"""Expected loss gap :math:`\mathbb E f - f^\star` that heavy ball settles at when every
+    gradient carries independent noise :math:`\sigma\xi_t`, :math:`\xi_t \sim \mathcal N(0, I)`
+    (stationary variance of the AR(2) recursion on each eigen-direction):
+
+    .. math:: \mathbb E f - f^\star = \sum_i \frac{\lambda_i}{2}\,
+              \frac{(1+\beta)\,\eta\,\sigma^2}{(1-\beta)\,\lambda_i\,(2 + 2\beta - \eta\lambda_i)}
+              = \sum_i \frac{(1+\beta)\,\eta\,\sigma^2}{2(1-\beta)(2 + 2\beta - \eta\lambda_i)}
+
+    Infinite where a direction is unstable (:math:`\eta\lambda_i \ge 2 + 2\beta`)."""
+    lr = np.asarray(check.positive("lr", lr))[..., None]
+    beta = np.asarray(check.unit("beta", beta, hi_open=True))[..., None]
+    lam = check.positive("eigenvalues", eigenvalues)
+    sigma = check.nonnegative("sigma", sigma)
+    room = 2.0 + 2.0 * beta - lr * lam
+    with np.errstate(divide="ignore"):
+        per = np.where(room > 0, (1.0 + beta) * lr * sigma**2 / (2.0 * (1.0 - beta) * room), np.inf)
+    return per.sum(axis=-1)
+
+
+def steps_needed(rate, reduction: float = 1e-6) -> np.ndarray:
+    r"""Steps for an error that shrinks by ``rate`` per step to shrink by ``reduction``:
+    :math:`k = \lceil \ln(\text{reduction}) / \ln(\text{rate}) \rceil`."""
+    rate = check.in_range("rate", rate, 0.0, 1.0, lo_open=True, hi_open=True)
+    reduction = check.in_range("reduction", reduction, 0.0, 1.0, lo_open=True, hi_open=True)
+    return np.ceil(np.log(reduction) / np.log(rate)).astype(int)
+
+
+def _eigenbasis(A, x0):
+    A = np.asarray(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
+        raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
+    lam, Q = np.linalg.eigh(A)
+    x0 = check.point("x0", x0, A.shape[0])
+    return lam, Q, x0 @ Q
+
+
+def _two_step(m, z0, z1, steps):
+    steps = check.integer("steps", steps)
+    out = np.empty((steps + 1, len(z0)))
+    out[0] = z0
+    if steps:
+        out[1] = z1
+    pair = np.stack([z1, z0], axis=-1)
+    for k in range(2, steps + 1):
+        pair = np.einsum("dij,dj->di", m, pair)
+        out[k] = pair[:, 0]
+    return out
+
+
 def _curvatures(lmin, lmax):
     lmin = float(check.positive("lmin", lmin))
     lmax = float(check.positive("lmax", lmax))

@@ -105,8 +105,10 @@ def seed004_bowl() -> Objective:
 
 
 def rotated_bowl() -> Objective:
-    r"""Seed 004's exercise: :math:`f(x) = 0.1(x_1+x_2)^2 + 2(x_1-x_2)^2`,
-    the 0.1/2 bowl turned by 45°: :math:`A = \begin{pmatrix}4.2 & -3.8\\-3.8 & 4.2\end{pmatrix}`."""
+    r"""Seed 004's exercise: :math:`f(x) = 0.1(x_1+x_2)^2 + 2(x_1-x_2)^2`, with
+    :math:`A = \begin{pmatrix}4.2 & -3.8\\-3.8 & 4.2\end{pmatrix}`: seed 004's bowl turned by
+    45° and doubled (:math:`(x_1 \pm x_2)^2 = 2u^2` in rotated coordinates), so its
+    curvatures are 0.4 and 8 rather than 0.2 and 4."""
     return quadratic([[4.2, -3.8], [-3.8, 4.2]], bounds=((-5.5, 3.0), (-5.5, 3.0)),
                      name="0.1(x₁+x₂)² + 2(x₁−x₂)²", tex=r"0.1(x_1+x_2)^2 + 2(x_1-x_2)^2")
 

@@ -17,7 +17,8 @@ import uuid
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .plots import MARKERS, PALETTE, draw_contour
+from .objectives import LANDSCAPES
+from .plots import PALETTE, draw_contour
 
 WIDTH, HEIGHT = 560, 300
 
@@ -87,6 +88,15 @@ def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:
     }
 
 
+def _landscape_key(objective) -> str | None:
+    """The name of the LANDSCAPES constructor that builds ``objective``, if any (lets a
+    test recompute a panel's paths from the page alone)."""
+    for key, make in LANDSCAPES.items():
+        if make().name == objective.name:
+            return key
+    return None
+
+
 def panel_html(panel, panel_id: str | None = None) -> str:
     """HTML for the twin: a ``<figure>`` with one labelled control per parameter."""
     panel_id = panel_id or "olp-" + uuid.uuid4().hex[:8]
@@ -107,7 +117,8 @@ def panel_html(panel, panel_id: str | None = None) -> str:
                 f'<label for="{cid}">{html.escape(c["label"])}</label>'
                 f'<input type="range" id="{cid}" min="0" max="{len(labels) - 1}" step="1" '
                 f'value="{c["index"]}" aria-valuetext="{html.escape(current)}" '
-                f"data-labels='{html.escape(json.dumps(labels))}'>"
+                f"data-labels='{html.escape(json.dumps(labels))}' "
+                f"data-values='{json.dumps([float(v) for v in panel.grid()[c['name']]])}'>"
                 f'<output for="{cid}">{html.escape(current)}</output>')
     spec = vega_spec(data, panel_id, panel.objective, title)
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
@@ -118,8 +129,12 @@ def panel_html(panel, panel_id: str | None = None) -> str:
                f". Paths precomputed for {len(data['runs'])} settings; move a control to "
                "pick one.")
     alt = f"Interactive contour plot of {panel.objective.name} with the path of the chosen setting"
+    recipe = {"factory": panel.factory.__name__, "objective": _landscape_key(panel.objective),
+              "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
+              "controls": [c["name"] for c in data["controls"]]}
     return (
-        f'<figure class="optimlab-panel" id="{panel_id}">'
+        f'<figure class="optimlab-panel" id="{panel_id}" '
+        f"data-recipe='{html.escape(json.dumps(recipe))}'>"
         f'<div class="optimlab-controls">{"".join(rows)}</div>'
         f'<div class="optimlab-chart" id="{panel_id}-chart" role="img" '
         f'aria-label="{html.escape(alt)}"></div>'
