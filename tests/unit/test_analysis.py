@@ -82,3 +82,127 @@ def test_bad_curvatures():
         an.gd_optimal(2.0, 1.0)
     with pytest.raises(ValueError, match=r"lmin must be in \(0, inf\)"):
         an.heavy_ball_optimal(0.0, 1.0)
+
+
+# ------------------------------------------------------------ closed-form iterates
+
+QUADRATICS = [(ol.seed000_bowl(), [-10.0, 1.5]), (ol.seed004_bowl(), [-5.0, -2.0]),
+              (ol.rotated_bowl(), [-5.0, -2.0])]
+
+
+@pytest.mark.parametrize("objective, x0", QUADRATICS)
+def test_hessian_recovers_the_matrix(objective, x0):
+    A = an.hessian(objective)
+    x = np.array(x0)
+    np.testing.assert_allclose(objective.grad(x), A @ x, rtol=1e-12)
+    assert objective.f(x) == pytest.approx(0.5 * x @ A @ x)
+
+
+def test_hessian_of_the_seed_bowls():
+    np.testing.assert_allclose(an.hessian(BOWL), np.diag([LMIN, LMAX]))
+    np.testing.assert_allclose(an.hessian(ol.rotated_bowl()), [[4.2, -3.8], [-3.8, 4.2]])
+
+
+def test_hessian_rejects_non_quadratics():
+    with pytest.raises(ValueError, match="objective must be a quadratic.*Rosenbrock"):
+        an.hessian(ol.rosenbrock())
+
+
+@pytest.mark.parametrize("objective, x0", QUADRATICS)
+def test_closed_form_iterates_match_runs(objective, x0):
+    A, steps = an.hessian(objective), 40
+    cases = [(ol.sgd(0.15), an.gd_iterates(0.15, A, x0, steps)),
+             (ol.momentum(0.1, 0.7), an.heavy_ball_iterates(0.1, 0.7, A, x0, steps)),
+             (ol.momentum(0.1, 0.7, nesterov=True), an.nesterov_iterates(0.1, 0.7, A, x0, steps))]
+    for opt, closed in cases:
+        tr = ol.run(opt, objective, x0, steps)
+        np.testing.assert_allclose(tr.x, closed, rtol=1e-9, atol=1e-12)
+
+
+def test_iterates_with_zero_steps_and_bad_matrix():
+    assert an.heavy_ball_iterates(0.1, 0.5, np.eye(2), [1.0, 2.0], 0).shape == (1, 2)
+    with pytest.raises(ValueError, match="A must be a symmetric square matrix"):
+        an.gd_iterates(0.1, [[1.0, 2.0], [0.0, 1.0]], [1.0, 1.0], 5)
+    with pytest.raises(ValueError, match=r"beta must be in \[0, 1\]"):
+        an.heavy_ball_iterates(0.1, 1.5, np.eye(2), [1.0, 1.0], 5)
+
+
+# ----------------------------------------------------------------------- Nesterov
+
+
+def test_nesterov_matrix_eigenvalues_give_the_rate():
+    m = an.nesterov_matrix(0.1, 0.6, [LMIN, LMAX])
+    moduli = np.abs(np.linalg.eigvals(m)).max()
+    assert an.nesterov_rate(0.1, 0.6, [LMIN, LMAX]) == pytest.approx(moduli, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(beta=st.floats(0.0, 0.95), lam_lr=st.floats(0.01, 2.5))
+def test_nesterov_stable_iff_below_its_limit(beta, lam_lr):
+    rate = float(an.nesterov_rate(lam_lr, beta, [1.0]))
+    margin = lam_lr - (2 + 2 * beta) / (1 + 2 * beta)
+    if abs(margin) > 1e-6:
+        assert (rate < 1) == (margin < 0)
+
+
+def test_nesterov_rate_is_measured():
+    lr, beta = 0.1, 0.7
+    tr = ol.run(ol.momentum(lr, beta, nesterov=True), BOWL, [-10.0, 1.5], 300)
+    assert an.measured_rate(tr) == pytest.approx(an.nesterov_rate(lr, beta, [LMIN, LMAX]), rel=2e-2)
+
+
+# ------------------------------------------------------------- critical damping
+
+
+@pytest.mark.parametrize("h", [0.01, 0.3, 1.0, 2.5, 3.9])
+def test_critical_beta_gives_a_double_root(h):
+    beta = an.critical_beta(h, 1.0)
+    r = an.heavy_ball_roots(h, beta, 1.0)
+    np.testing.assert_allclose(r[0], r[1], atol=1e-6)
+    assert abs(r[0]) == pytest.approx(abs(1 - np.sqrt(h)), rel=1e-6)
+    assert abs(r[0]) == pytest.approx(np.sqrt(beta), rel=1e-6)
+
+
+def test_critical_beta_range():
+    with pytest.raises(ValueError, match=r"lr \* lam must be in \(0, 4\)"):
+        an.critical_beta(1.0, 5.0)
+
+
+# --------------------------------------------------------------------- noise floor
+
+
+def test_noise_floor_reduces_to_gd():
+    lr, sigma = 0.05, 0.3
+    expected = sum(lr * sigma**2 / (2 * (2 - lr * lam)) for lam in (LMIN, LMAX))
+    assert an.heavy_ball_noise_floor(lr, 0.0, [LMIN, LMAX], sigma) == pytest.approx(expected)
+    assert np.isinf(an.heavy_ball_noise_floor(0.25, 0.0, [LMIN, LMAX], sigma))
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.9])
+def test_noise_floor_matches_a_long_noisy_run(beta):
+    lr, sigma = 0.02, 1.0
+    tr = ol.run(ol.momentum(lr, beta), ol.noisy(BOWL, sigma, seed=3), [0.0, 0.0], 40_000)
+    measured = tr.loss[2000:].mean()
+    assert measured == pytest.approx(float(an.heavy_ball_noise_floor(lr, beta, [LMIN, LMAX], sigma)),
+                                     rel=0.2)
+
+
+def test_noise_floor_broadcasts_and_checks():
+    out = an.heavy_ball_noise_floor([0.01, 0.02], [[0.0], [0.5]], [LMIN, LMAX], 1.0)
+    assert out.shape == (2, 2)
+    with pytest.raises(ValueError, match=r"beta must be in \[0, 1\)"):
+        an.heavy_ball_noise_floor(0.01, 1.0, [LMIN, LMAX], 1.0)
+    with pytest.raises(ValueError, match="sigma must be in"):
+        an.heavy_ball_noise_floor(0.01, 0.5, [LMIN, LMAX], -1.0)
+
+
+# ------------------------------------------------------------------ steps needed
+
+
+def test_steps_needed():
+    assert an.steps_needed(0.5, 1e-3) == 10  # 0.5^10 < 1e-3 < 0.5^9
+    _, rate = an.gd_optimal(LMIN, LMAX)
+    k = int(an.steps_needed(rate, 1e-6))
+    assert rate**k <= 1e-6 < rate ** (k - 1)
+    with pytest.raises(ValueError, match=r"rate must be in \(0, 1\)"):
+        an.steps_needed(1.0)
