@@ -21,6 +21,8 @@ class Objective:
     ``minimizer`` is ``None`` where there is none (the saddle); ``bounds`` is the
     plotting window ``((x_lo, x_hi), (y_lo, y_hi))`` (one pair for 1-D problems).
     ``noise`` > 0 adds seeded Gaussian noise to every gradient (see :func:`noisy`).
+    ``domain``, a box ``((lo, hi), ...)``, makes runs projected: every iterate is
+    clipped back into the box (as in online convex optimization).
     """
 
     name: str
@@ -33,14 +35,17 @@ class Objective:
     tex: str
     noise: float = 0.0
     seed: int = 0
+    grad_at_step: Callable[[np.ndarray, int], np.ndarray] | None = None
+    domain: tuple | None = None
 
     def gradient(self, x: np.ndarray, t: int) -> np.ndarray:
         r"""The gradient the optimizer sees at step ``t``: :math:`\nabla f(x) + \sigma\xi_t`.
 
         The noise :math:`\xi_t` depends only on ``(seed, t)``, so every run of a sweep
-        sees the same noise sequence and a run is reproducible on its own.
+        sees the same noise sequence and a run is reproducible on its own. Online
+        problems (a different loss :math:`f_t` at every step) set ``grad_at_step``.
         """
-        g = self.grad(x)
+        g = self.grad(x) if self.grad_at_step is None else self.grad_at_step(x, t)
         if self.noise:
             rng = np.random.default_rng((self.seed, t))
             g = g + self.noise * rng.standard_normal(self.dim)

@@ -89,8 +89,11 @@ def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
     with np.errstate(all="ignore"):
         state = optimizer.init(x)
         record = _Recorder(state, steps)
+        box = None if objective.domain is None else np.array(objective.domain, dtype=float).T
         for t in range(steps):
             x, state = optimizer.step(x, objective.gradient(x, t), state)
+            if box is not None:
+                x = np.clip(x, box[0], box[1])
             xs[t + 1] = x
             record(t + 1, state)
         loss = objective.f(xs)
