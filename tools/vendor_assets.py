@@ -5,9 +5,9 @@ Run after ``npm ci`` (``make assets`` does both). ``assets/`` is Sphinx's
 
 * ``mathjax/``: MathJax 3 ``tex-chtml.js`` (``mathjax_path: vendor/mathjax/tex-chtml.js``)
   plus every file it can load later: TeX extensions (``\\require``/autoload), the CHTML
-  woff fonts, the menu and its accessibility components (explorer, complexity,
-  semantic enrichment, speech rules for each menu language) and the SVG renderer the
-  menu can switch to. Other bundles, MathML/AsciiMath inputs etc. are left out.
+  woff fonts, what the menu loads on demand (explorer, complexity, semantic
+  enrichment, speech rules for each menu language, the SVG renderer) and the optional
+  ui/lazy and ui/safe. Other bundles, source maps and unused inputs are left out.
 * ``vega/``: vega, vega-lite and vega-embed UMD bundles (kernel-free chart panels).
 * ``axe/axe.min.js``: axe-core, used by the browser tests only.
 
@@ -22,16 +22,21 @@ NODE = ROOT / "node_modules"
 VENDOR = ROOT / "assets" / "vendor"
 
 # (source under node_modules, destination under assets/vendor); directories are copied whole.
+# tex-chtml.js already holds core, TeX input, CHTML output, ui/menu and a11y/assistive-mml.
 MATHJAX = [
     "tex-chtml.js",
-    "input/tex/extensions",
-    "input/mml.js",  # needed by a11y/semantic-enrich
+    "input/tex/extensions",  # \require and autoload (\color, \cancel, \boldsymbol, ...)
     "output/chtml/fonts/woff-v2",
-    "output/svg.js",
+    "output/svg.js",  # menu: Math Renderer > SVG
     "output/svg/fonts/tex.js",
-    "ui",
-    "a11y",
-    "sre/mathmaps",
+    "input/mml.js",  # needed by a11y/semantic-enrich
+    "a11y/semantic-enrich.js",  # menu: Accessibility (explorer, collapsible math, speech)
+    "a11y/sre.js",
+    "a11y/explorer.js",
+    "a11y/complexity.js",
+    "sre/mathmaps",  # speech rules, one file per menu language
+    "ui/lazy.js",  # optional components a mathjax3_config may enable
+    "ui/safe.js",
 ]
 FILES = [(f"mathjax/es5/{p}", f"mathjax/{p}") for p in MATHJAX] + [
     ("vega/build/vega.min.js", "vega/vega.min.js"),

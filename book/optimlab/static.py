@@ -60,7 +60,7 @@ def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:
         "layer": [
             {"data": {"values": [{}]},
              "mark": {"type": "image", "width": WIDTH, "height": HEIGHT, "align": "left",
-                      "baseline": "top", "aspect": False},
+                      "baseline": "top", "aspect": False, "aria": False},
              "encoding": {"x": {"datum": x_lo, "type": "quantitative", "scale": x_scale},
                           "y": {"datum": y_hi, "type": "quantitative", "scale": y_scale},
                           "url": {"value": contour_png(objective)}}},

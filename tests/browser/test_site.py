@@ -34,18 +34,21 @@ def test_maths_rendered(report, site_page):
     m = report.maths
     has_maths = m["html_math"] > 0 or _source_has_maths(site_page)
     if has_maths:
-        assert m["mathjax"], "page has maths but MathJax did not start"
+        assert m["mathjax"], ("the source has maths but the page did not start MathJax "
+                              f"({m['html_math']} maths elements in the HTML: stale build?)")
         assert m["containers"] > 0, "page has maths but no <mjx-container> was rendered"
     assert not m["errors"], f"MathJax errors: {m['errors']}"
     # The page's text outside code blocks (code may hold `\\(` legitimately), collapsed
     # dropdowns included: a stricter form of document.body.innerText.
-    raw = [d for d in RAW_MATH if d in m["text"]]
-    assert not raw, f"raw maths delimiters {raw} left in the page text"
+    text = m["text"]
+    raw = [f"{d!r} in ...{' '.join(text[max(0, text.index(d) - 40):text.index(d) + 40].split())}..."
+           for d in RAW_MATH if d in text]
+    assert not raw, "raw maths delimiters left in the page text:\n" + "\n".join(raw)
 
 
 def test_images_load_and_have_alt(report):
-    broken = [i["src"] for i in report.images if not i["width"]]
-    no_alt = [i["src"] for i in report.images if not (i["alt"] or "").strip()]
+    broken = [i["src"][:120] for i in report.images if not i["width"]]
+    no_alt = [i["src"][:120] for i in report.images if not (i["alt"] or "").strip()]
     assert not broken, f"images that did not load: {broken}"
     assert not no_alt, f"images without alt text: {no_alt}"
 

@@ -1,0 +1,84 @@
+"""Build-time repairs for defects of the Jupyter Book 1.x stack (Sphinx 7.4, pydata-sphinx-theme
+0.17.1 via sphinx-book-theme 1.3, myst-nb 1.4, docutils 0.21) seen in a browser:
+
+* Sphinx < 8.2 writes every inline script added after the builder starts twice
+  (sphinx-doc/sphinx#13402); sphinx-thebe's ``const THEBE_JS_URL`` then throws
+  "Identifier 'THEBE_JS_URL' has already been declared" on every page.
+* axe-core "label-content-name-mismatch" (WCAG 2.5.3): the search buttons' aria-label
+  "Search" leaves out their visible "Ctrl+K"; the colour-mode button's icon titles
+  ("Light", ...) are its visible text but not in its label "Color mode"; myst-nb's
+  hide-input ``<summary aria-label="Toggle hidden content">`` shows "Show code cell source".
+* axe-core "aria-required-children": docutils puts citations with the deprecated role
+  ``doc-biblioentry`` in a ``role="list"``.
+* The root ``index.html`` that sphinx-external-toc writes is a bare meta refresh with no
+  icon, so the browser asks the server for /favicon.ico (a 404 in the console); it is
+  written here instead as a small HTML page with the book's icon, title and a link.
+"""
+import html
+import posixpath
+import re
+from pathlib import Path
+
+# (pattern, replacement) applied to every HTML page Sphinx renders.
+HTML_FIXES = [
+    (re.compile(r'(<button class="btn search-button-field[^>]*?) aria-label="Search"'), r"\1"),
+    (re.compile(r'(<i class="theme-switch [^>]*?) title="[^"]*"'), r"\1"),
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+]
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (getattr(js, "filename", js) or "", repr(getattr(js, "attributes", None)))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
+def _patch_renderer(app):
+    templates = getattr(app.builder, "templates", None)
+    if app.builder.format != "html" or templates is None:
+        return
+    render = templates.render
+
+    def fixed_render(template, context):
+        out = render(template, context)
+        for pattern, replacement in HTML_FIXES:
+            out = pattern.sub(replacement, out)
+        return out
+
+    templates.render = fixed_render
+
+
+def _write_root_redirect(app, exception):
+    if exception or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    target = app.builder.get_target_uri(app.config.root_doc)
+    icon = app.config.html_favicon
+    if not icon:
+        icon = "data:,"  # "no icon": stops the /favicon.ico request
+    elif "://" not in icon:
+        icon = posixpath.join("_static", posixpath.basename(icon))
+    title = html.escape(app.config.html_title or app.config.project)
+    Path(app.outdir, "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="icon" href="{html.escape(icon)}">\n'
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'</head>\n<body>\n<p><a href="{target}">{title}</a></p>\n</body>\n</html>\n',
+        encoding="utf-8",
+    )
+
+
+def setup(app):
+    app.connect("builder-inited", _patch_renderer)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    # Before sphinx-external-toc's own redirect writer (priority 500), which then skips.
+    app.connect("build-finished", _write_root_redirect, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
