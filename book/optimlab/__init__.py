@@ -9,11 +9,12 @@ from .objectives import (Objective, beale, diagonal_bowl, least_squares_1d, nois
 from .optimizers import Optimizer, adagrad, adam, adamw, momentum, rmsprop, sgd
 from .trajectory import Trajectory, run, sweep
 from .widgets import Panel, slider_panel
+from .compare import ComparisonPanel, comparison_panel, lr_sweeps, race
 from . import analysis, conventions, plots
 
 __all__ = [
     "Objective", "Optimizer", "Trajectory", "adagrad", "adam", "adamw", "beale",
     "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
-    "sweep", "Panel", "slider_panel", "analysis", "conventions", "plots",
+    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "lr_sweeps", "race", "analysis", "conventions", "plots",
 ]

@@ -97,41 +97,26 @@ def _landscape_key(objective) -> str | None:
     return None
 
 
-def panel_html(panel, panel_id: str | None = None) -> str:
-    """HTML for the twin: a ``<figure>`` with one labelled control per parameter."""
-    panel_id = panel_id or "olp-" + uuid.uuid4().hex[:8]
-    data = panel.export()
-    title = panel.title or panel.objective.name
-    rows = []
-    for c in data["controls"]:
-        cid = f"{panel_id}-{c['name']}"
-        labels = c["labels"]
-        if c["name"] in panel.menus:
-            options = "".join(f'<option value="{i}"{" selected" if i == c["index"] else ""}>'
-                              f"{html.escape(str(v))}</option>" for i, v in enumerate(labels))
-            rows.append(f'<label for="{cid}">{html.escape(c["label"])}</label>'
-                        f'<select id="{cid}">{options}</select><span></span>')
-        else:
-            current = labels[c["index"]]
-            rows.append(
-                f'<label for="{cid}">{html.escape(c["label"])}</label>'
-                f'<input type="range" id="{cid}" min="0" max="{len(labels) - 1}" step="1" '
-                f'value="{c["index"]}" aria-valuetext="{html.escape(current)}" '
-                f"data-labels='{html.escape(json.dumps(labels))}' "
-                f"data-values='{json.dumps([float(v) for v in panel.grid()[c['name']]])}'>"
-                f'<output for="{cid}">{html.escape(current)}</output>')
-    spec = vega_spec(data, panel_id, panel.objective, title)
+def control_html(cid: str, label: str, labels: list, index: int, values=None) -> str:
+    """One labelled control: a range input over grid indices (``values`` given) or a menu."""
+    if values is None:
+        options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>'
+                          f"{html.escape(str(v))}</option>" for i, v in enumerate(labels))
+        return (f'<label for="{cid}">{html.escape(label)}</label>'
+                f'<select id="{cid}">{options}</select><span></span>')
+    current = str(labels[index])
+    return (f'<label for="{cid}">{html.escape(label)}</label>'
+            f'<input type="range" id="{cid}" min="0" max="{len(labels) - 1}" step="1" '
+            f'value="{index}" aria-valuetext="{html.escape(current)}" '
+            f"data-labels='{html.escape(json.dumps(labels))}' "
+            f"data-values='{json.dumps([float(v) for v in values])}'>"
+            f'<output for="{cid}">{html.escape(current)}</output>')
+
+
+def figure_html(panel_id: str, rows: list[str], spec: dict, caption: str, alt: str,
+                recipe: dict) -> str:
+    """The twin's ``<figure>``: controls, chart container, caption and the JSON spec."""
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
-    fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
-    caption = (f"{panel.factory.__name__} on f = {panel.objective.name} from "
-               f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
-               + (f", {fixed}" if fixed else "") +
-               f". Paths precomputed for {len(data['runs'])} settings; move a control to "
-               "pick one.")
-    alt = f"Interactive contour plot of {panel.objective.name} with the path of the chosen setting"
-    recipe = {"factory": panel.factory.__name__, "objective": _landscape_key(panel.objective),
-              "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
-              "controls": [c["name"] for c in data["controls"]]}
     return (
         f'<figure class="optimlab-panel" id="{panel_id}" '
         f"data-recipe='{html.escape(json.dumps(recipe))}'>"
@@ -142,3 +127,29 @@ def panel_html(panel, panel_id: str | None = None) -> str:
         f'<script type="application/json" class="optimlab-spec" data-target="{panel_id}-chart">'
         f"{spec_json}</script></figure>"
     )
+
+
+def new_id() -> str:
+    return "olp-" + uuid.uuid4().hex[:8]
+
+
+def panel_html(panel, panel_id: str | None = None) -> str:
+    """HTML for the twin of a :class:`~optimlab.widgets.Panel`."""
+    panel_id = panel_id or new_id()
+    data = panel.export()
+    grid = panel.grid()
+    rows = [control_html(f"{panel_id}-{c['name']}", c["label"], c["labels"], c["index"],
+                         None if c["name"] in panel.menus else grid[c["name"]])
+            for c in data["controls"]]
+    spec = vega_spec(data, panel_id, panel.objective, panel.title or panel.objective.name)
+    fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
+    caption = (f"{panel.factory.__name__} on f = {panel.objective.name} from "
+               f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
+               + (f", {fixed}" if fixed else "") +
+               f". Paths precomputed for {len(data['runs'])} settings; move a control to "
+               "pick one.")
+    alt = f"Interactive contour plot of {panel.objective.name} with the path of the chosen setting"
+    recipe = {"factory": panel.factory.__name__, "objective": _landscape_key(panel.objective),
+              "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
+              "controls": [c["name"] for c in data["controls"]]}
+    return figure_html(panel_id, rows, spec, caption, alt, recipe)

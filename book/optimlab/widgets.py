@@ -77,7 +77,21 @@ def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, st
     return Panel(factory, objective, x0, steps, params, title=title, grids=grids or {})
 
 
-class Panel:
+class TwinDisplay:
+    """Display mixin: the live widget where a widget front-end exists, and always the
+    kernel-free HTML twin (which the static site shows instead of the widget view)."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/html": self.static_html(), "text/plain": repr(self)}
+        try:
+            view = self.widget()._repr_mimebundle_()
+        except Exception:  # no widget front-end (plain Python): the twin alone
+            return bundle
+        view = view[0] if isinstance(view, tuple) else view
+        return {**bundle, **view, "text/html": bundle["text/html"]}
+
+
+class Panel(TwinDisplay):
     """A slider panel; see the module docstring."""
 
     def __init__(self, factory, objective, x0, steps, params, *, title=None, grids=None):
@@ -116,7 +130,7 @@ class Panel:
         """What a slider move does: set the values, recompute the path, return the PNG."""
         self.values.update(values)
         tr = self.trajectory()
-        return self._path_figure().render(tr)
+        return self._path_figure().render(tr.x)
 
     def readout(self, tr: Trajectory | None = None) -> str:
         tr = tr or self.trajectory()
@@ -222,14 +236,8 @@ class Panel:
 
         return panel_html(self, panel_id)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/html": self.static_html(), "text/plain": f"<Panel: {self.readout()}>"}
-        try:
-            view = self.widget()._repr_mimebundle_()
-        except Exception:  # no widget front-end (plain Python): the twin alone
-            return bundle
-        view = view[0] if isinstance(view, tuple) else view
-        return {**bundle, **view, "text/html": bundle["text/html"]}
+    def __repr__(self):
+        return f"<Panel: {self.readout()}>"
 
 
 def _menu_index(names, menus, combo):
@@ -243,33 +251,35 @@ def _rounded(values: np.ndarray) -> list:
 
 class PathFigure:
     """A contour drawn once; each update restores the cached background and draws only
-    the path artists (matplotlib blitting), then encodes the PNG."""
+    the path artists (matplotlib blitting), then encodes the PNG. ``n`` paths at once."""
 
-    def __init__(self, objective: Objective, title: str):
+    def __init__(self, objective: Objective, title: str, n: int = 1, labels=None):
         fig, axes = new_figure()
         ax = axes[0, 0]
         draw_contour(ax, objective)
         ax.set_title(title)
-        start = np.array([[np.nan] * 2] * 2)
-        self.artists = draw_path(ax, start, 0, None)
-        for a in self.artists:
-            a.set_animated(True)
+        blank = np.full((2, 2), np.nan)
+        self.paths = [draw_path(ax, blank, k, None if labels is None else labels[k])
+                      for k in range(n)]
+        if labels is not None:
+            ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+        for artist in itertools.chain(*self.paths):
+            artist.set_animated(True)
         self.fig, self.ax = fig, ax
         self.canvas: FigureCanvasAgg = fig.canvas
         self.canvas.draw()
         self.background = self.canvas.copy_from_bbox(fig.bbox)
 
-    def render(self, tr: Trajectory) -> bytes:
-        line, start, end = self.artists
-        xs = tr.x
-        line.set_data(xs[:, 0], xs[:, 1])
-        start.set_data([xs[0, 0]], [xs[0, 1]])
-        end_xy, stopped = _last_finite(xs)
-        end.set_data([end_xy[0]], [end_xy[1]])
-        end.set_marker("X" if stopped else "o")
+    def render(self, *paths: np.ndarray) -> bytes:
         self.canvas.restore_region(self.background)
-        for a in self.artists:
-            self.ax.draw_artist(a)
+        for (line, start, end), xs in zip(self.paths, paths):
+            line.set_data(xs[:, 0], xs[:, 1])
+            start.set_data([xs[0, 0]], [xs[0, 1]])
+            end_xy, stopped = _last_finite(xs)
+            end.set_data([end_xy[0]], [end_xy[1]])
+            end.set_marker("X" if stopped else line.get_marker())
+            for artist in (line, start, end):
+                self.ax.draw_artist(artist)
         return _png(self.canvas)
 
 

@@ -23,12 +23,16 @@ PATH_JS = """(target) => {
   const view = window.optimlabViews && window.optimlabViews[target];
   if (!view) return null;
   const sx = view.scale('x'), sy = view.scale('y');
-  const lines = [];
+  const paths = {};
   (function walk(node) {
-    if (node.marktype === 'line') lines.push(node);
-    (node.items || []).forEach(walk);
+    if (node.marktype === 'line')
+      (node.items || []).forEach(it => {
+        const key = (it.datum && it.datum.o) || 'path';
+        (paths[key] = paths[key] || []).push([sx.invert(it.x), sy.invert(it.y)]);
+      });
+    else (node.items || []).forEach(walk);
   })(view.scenegraph().root);
-  return lines[0].items.map(it => [sx.invert(it.x), sy.invert(it.y)]);
+  return paths;
 }"""
 
 STATE_JS = """(id) => {
@@ -43,14 +47,53 @@ STATE_JS = """(id) => {
 }"""
 
 
-def _expected_path(state) -> np.ndarray:
+def _expected_paths(state) -> dict[str, np.ndarray]:
+    """What optimlab computes for the controls' current values, from the page's recipe."""
     recipe = state["recipe"]
+    idx = [c["index"] for c in state["controls"]]
+    if recipe.get("kind") == "comparison":
+        name = list(recipe["landscapes"])[idx[0]]
+        where = recipe["landscapes"][name]
+        objective = LANDSCAPES[where["objective"]]()
+        sigma, scale = recipe["noise"][idx[1]], recipe["scales"][idx[2]]
+        if sigma:
+            objective = ol.noisy(objective, sigma, recipe["seed"])
+        contenders = {label: (getattr(ol, c["factory"]), c["kwargs"])
+                      for label, c in recipe["contenders"].items()}
+        runs = ol.race(contenders, objective, where["x0"], recipe["steps"], landscape=name,
+                       scale=scale)
+        return {label: _finite(tr.x) for label, tr in runs.items()}
     values = {}
     for name, c in zip(recipe["controls"], state["controls"]):
         values[name] = c["values"][c["index"]] if c["values"] else c["options"][c["index"]]
     optimizer = getattr(ol, recipe["factory"])(**recipe["fixed"], **values)
     tr = ol.run(optimizer, LANDSCAPES[recipe["objective"]](), recipe["x0"], recipe["steps"])
-    return tr.x[np.isfinite(tr.x).all(axis=-1)]
+    return {"path": _finite(tr.x)}
+
+
+def _finite(x):
+    return x[np.isfinite(x).all(axis=-1)]
+
+
+def _bounds(state):
+    recipe = state["recipe"]
+    if recipe.get("kind") == "comparison":
+        name = list(recipe["landscapes"])[state["controls"][0]["index"]]
+        key = recipe["landscapes"][name]["objective"]
+    else:
+        key = recipe["objective"]
+    return [tuple(b) for b in LANDSCAPES[key]().bounds]
+
+
+def _assert_same_paths(drawn, expected, bounds):
+    assert sorted(drawn) == sorted(expected), f"drawn {sorted(drawn)} vs {sorted(expected)}"
+    for key in expected:
+        _assert_same_path(drawn[key], expected[key], bounds)
+
+
+def _same_expected(a, b):
+    return a.keys() == b.keys() and all(
+        a[k].shape == b[k].shape and np.allclose(a[k], b[k], rtol=5e-3, atol=1e-9) for k in a)
 
 
 def _assert_same_path(drawn, expected, bounds):
@@ -87,10 +130,9 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
     for pid in panels:
         target = f"{pid}-chart"
         state = page.evaluate(STATE_JS, pid)
-        bounds = [tuple(b) for b in LANDSCAPES[state["recipe"]["objective"]]().bounds]
         before = page.evaluate(PATH_JS, target)
-        expected_before = _expected_path(state)
-        _assert_same_path(before, expected_before, bounds)
+        expected_before = _expected_paths(state)
+        _assert_same_paths(before, expected_before, _bounds(state))
         for c in state["controls"]:
             page.focus(f"#{c['id']}")
             if c["tag"] == "SELECT":
@@ -104,10 +146,9 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
                 [b["index"] for b in state["controls"]]
             assert moved, f"{c['id']}: the {key} key did not move the control"
             after = page.evaluate(PATH_JS, target)
-            expected_after = _expected_path(after_state)
-            _assert_same_path(after, expected_after, bounds)
-            if expected_after.shape != expected_before.shape or \
-                    not np.allclose(expected_after, expected_before, rtol=5e-3, atol=1e-9):
+            expected_after = _expected_paths(after_state)
+            _assert_same_paths(after, expected_after, _bounds(after_state))
+            if not _same_expected(expected_after, expected_before):
                 assert after != before, f"{c['id']}: path did not change on the page"
             state, before, expected_before = after_state, after, expected_after
     assert not errors, errors

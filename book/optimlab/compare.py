@@ -1,0 +1,246 @@
+"""Every optimizer on one landscape: a race of runs, and a panel to pick the landscape,
+the gradient noise and a common step-size scale and see every path at once.
+
+A contender is ``label -> (factory, kwargs)``; ``kwargs["lr"]`` may be a number or a
+mapping ``landscape name -> lr`` (a fair race tunes each method to each landscape).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from typing import Callable, Mapping
+
+import numpy as np
+
+from . import _validate as check
+from .objectives import Objective, noisy
+from .plots import PALETTE, _fmt
+from .static import (HEIGHT, WIDTH, _landscape_key, contour_png, control_html, figure_html,
+                     new_id)
+from .trajectory import Trajectory, run, sweep
+from .widgets import PathFigure, TwinDisplay, _rounded
+
+Contenders = Mapping[str, tuple[Callable, dict]]
+
+
+def _kwargs(spec: dict, landscape: str) -> dict:
+    lr = spec.get("lr")
+    if isinstance(lr, Mapping):
+        if landscape not in lr:
+            raise ValueError(f"lr has no entry for landscape {landscape!r}; it has {sorted(lr)}")
+        return {**spec, "lr": lr[landscape]}
+    return dict(spec)
+
+
+def race(contenders: Contenders, objective: Objective, x0, steps: int, *,
+         landscape: str | None = None, scale: float = 1.0) -> dict[str, Trajectory]:
+    """One run per contender on ``objective`` (step sizes multiplied by ``scale``)."""
+    out = {}
+    for label, (factory, spec) in contenders.items():
+        kw = _kwargs(spec, landscape or objective.name)
+        kw["lr"] = kw["lr"] * scale
+        out[label] = run(factory(**kw), objective, x0, steps)
+    return out
+
+
+def lr_sweeps(contenders: Contenders, objective: Objective, x0, steps: int, multipliers, *,
+              landscape: str | None = None) -> dict[str, Trajectory]:
+    """For each contender, one vectorised sweep over ``lr * multipliers``."""
+    multipliers = np.asarray(check.positive("multipliers", multipliers), dtype=float)
+    out = {}
+    for label, (factory, spec) in contenders.items():
+        kw = _kwargs(spec, landscape or objective.name)
+        kw["lr"] = list(kw["lr"] * multipliers)
+        out[label] = sweep(factory, objective, x0, steps, **kw)
+    return out
+
+
+class ComparisonPanel(TwinDisplay):
+    """Pick a landscape, the gradient noise and a step-size scale; every contender's
+    path is drawn at once. Live in Jupyter, precomputed on the static site."""
+
+    def __init__(self, contenders: Contenders, landscapes: Mapping[str, tuple[Objective, object]],
+                 steps: int, *, scales=(0.25, 0.5, 1.0, 2.0, 4.0), noise=(0.0, 1.0),
+                 seed: int = 0, title: str = "Every optimizer at once"):
+        self.contenders = dict(contenders)
+        self.landscapes = {k: (obj, check.point("x0", x0, obj.dim))
+                           for k, (obj, x0) in landscapes.items()}
+        self.steps = check.integer("steps", steps)
+        self.scales = [float(s) for s in check.positive("scales", scales)]
+        self.noise = [float(s) for s in check.nonnegative("noise", noise)]
+        if 1.0 not in self.scales:
+            raise ValueError(f"scales must include 1.0 (the tuned step sizes), got {scales!r}")
+        self.seed, self.title = seed, title
+        self.values = {"landscape": next(iter(self.landscapes)), "noise": self.noise[0],
+                       "scale": 1.0}
+        self._figures: dict[str, PathFigure] = {}
+
+    # ------------------------------------------------------------------ runs
+
+    def _objective(self, landscape: str, sigma: float) -> tuple[Objective, np.ndarray]:
+        obj, x0 = self.landscapes[landscape]
+        return (noisy(obj, sigma, self.seed) if sigma else obj), x0
+
+    def runs(self, **values) -> dict[str, Trajectory]:
+        v = {**self.values, **values}
+        obj, x0 = self._objective(v["landscape"], v["noise"])
+        return race(self.contenders, obj, x0, self.steps, landscape=v["landscape"],
+                    scale=v["scale"])
+
+    def update(self, **values) -> bytes:
+        self.values.update(values)
+        runs = self.runs()
+        name = self.values["landscape"]
+        if name not in self._figures:
+            self._figures[name] = PathFigure(self.landscapes[name][0], f"{self.title}: {name}",
+                                             n=len(runs), labels=list(runs))
+        return self._figures[name].render(*(tr.x for tr in runs.values()))
+
+    def readout(self) -> str:
+        parts = []
+        for label, tr in self.runs().items():
+            if bool(np.all(tr.diverged)):
+                parts.append(f"{label}: diverged at step {int(tr.diverged_at)}")
+            else:
+                parts.append(f"{label}: f = {_fmt(float(tr.loss[-1]))}")
+        return "; ".join(parts)
+
+    def widget(self):
+        import ipywidgets as w
+
+        style = {"description_width": "7em"}
+        landscape = w.Dropdown(options=list(self.landscapes), description="landscape", style=style)
+        sigma = w.ToggleButtons(options=[(_noise_label(s), s) for s in self.noise],
+                                description="noise", style=style)
+        scale = w.SelectionSlider(options=[(f"×{s:g}", s) for s in self.scales], value=1.0,
+                                  description="step-size scale", style=style,
+                                  layout=w.Layout(width="32em"))
+        image = w.Image(value=self.update(), format="png", layout=w.Layout(max_width="100%"))
+        text = w.HTML(value=html.escape(self.readout()))
+
+        def on_change(_):
+            image.value = self.update(landscape=landscape.value, noise=sigma.value,
+                                      scale=scale.value)
+            text.value = html.escape(self.readout())
+
+        for c in (landscape, sigma, scale):
+            c.observe(on_change, names="value")
+        return w.VBox([landscape, sigma, scale, image, text])
+
+    # ------------------------------------------------------ kernel-free twin
+
+    def export(self) -> dict:
+        """Every path for every (landscape, noise, scale): one sweep per contender over
+        the scales, per landscape and noise level."""
+        runs = []
+        for i, j in itertools.product(range(len(self.landscapes)), range(len(self.noise))):
+            name = list(self.landscapes)[i]
+            obj, x0 = self._objective(name, self.noise[j])
+            sweeps = lr_sweeps(self.contenders, obj, x0, self.steps, self.scales, landscape=name)
+            for s in range(len(self.scales)):
+                k = (i * len(self.noise) + j) * len(self.scales) + s
+                for label, tr in sweeps.items():
+                    xs = tr.x[:, s]
+                    runs.append({"k": k, "o": label, "x": _rounded(xs[:, 0]),
+                                 "y": _rounded(xs[:, 1])})
+        return {"runs": runs, "strides": [len(self.noise) * len(self.scales),
+                                          len(self.scales), 1]}
+
+    def spec(self, data: dict, panel_id: str) -> dict:
+        labels = list(self.contenders)
+        names = list(self.landscapes)
+        images = [{"L": i, "url": contour_png(obj), "x_lo": obj.bounds[0][0],
+                   "y_hi": obj.bounds[1][1]} for i, (obj, _) in enumerate(self.landscapes.values())]
+        k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(data["strides"]))
+        xdom = {"expr": "xdom[toNumber(c0)]"}
+        ydom = {"expr": "ydom[toNumber(c0)]"}
+        x_enc = {"type": "quantitative", "scale": {"domain": xdom, "nice": False, "zero": False},
+                 "title": "x₁"}
+        y_enc = {"type": "quantitative", "scale": {"domain": ydom, "nice": False, "zero": False},
+                 "title": "x₂"}
+        path = [{"filter": f"datum.k == {k_expr}"}, {"flatten": ["x", "y"]},
+                {"window": [{"op": "row_number", "as": "t"}], "groupby": ["o"]},
+                {"filter": "isValid(datum.x) && isValid(datum.y)"}]
+        style = {"color": {"field": "o", "type": "nominal", "title": "optimizer",
+                           "scale": {"domain": labels, "range": list(PALETTE[:len(labels)])}}}
+        dashes = [[1, 0], [6, 3], [6, 2, 2, 2], [2, 2], [8, 2], [4, 1, 1, 1], [1, 0]]
+        return {
+            "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+            "width": WIDTH, "height": HEIGHT, "padding": 5, "title": self.title,
+            "params": [{"name": f"c{i}", "value": v, "bind": {"element": f"#{panel_id}-{n}"}}
+                       for i, (n, v) in enumerate([("landscape", 0), ("noise", 0),
+                                                   ("scale", self.scales.index(1.0))])]
+            + [{"name": "xdom", "value": [list(o.bounds[0]) for o, _ in self.landscapes.values()]},
+               {"name": "ydom", "value": [list(o.bounds[1]) for o, _ in self.landscapes.values()]}],
+            "data": {"name": "runs", "values": data["runs"]},
+            # one colour legend; dashes and end shapes repeat the distinction in the plot
+            "resolve": {"legend": {"shape": "independent", "strokeDash": "independent"}},
+            "layer": [
+                {"data": {"values": images},
+                 "transform": [{"filter": "datum.L == toNumber(c0)"}],
+                 "mark": {"type": "image", "width": WIDTH, "height": HEIGHT, "align": "left",
+                          "baseline": "top", "aspect": False, "aria": False},
+                 "encoding": {"x": {"field": "x_lo", **x_enc}, "y": {"field": "y_hi", **y_enc},
+                              "url": {"field": "url", "type": "nominal"}}},
+                {"transform": path,
+                 "mark": {"type": "line", "strokeWidth": 2, "clip": True},
+                 "encoding": {"x": {"field": "x", **x_enc}, "y": {"field": "y", **y_enc},
+                              "order": {"field": "t", "type": "quantitative"}, **style,
+                              "strokeDash": {"field": "o", "type": "nominal", "legend": None,
+                                             "scale": {"domain": labels,
+                                                       "range": dashes[:len(labels)]}}}},
+                {"transform": path + [{"joinaggregate": [{"op": "max", "field": "t",
+                                                          "as": "last"}], "groupby": ["o"]},
+                                      {"filter": "datum.t == datum.last"}],
+                 "mark": {"type": "point", "filled": True, "size": 90, "stroke": "black",
+                          "clip": True},
+                 "encoding": {"x": {"field": "x", **x_enc}, "y": {"field": "y", **y_enc},
+                              **style,
+                              "shape": {"field": "o", "type": "nominal", "legend": None,
+                                        "scale": {"domain": labels,
+                                                  "range": _vega_shapes(len(labels))}}}},
+            ],
+        }
+
+    def static_html(self, panel_id: str | None = None) -> str:
+        panel_id = panel_id or new_id()
+        data = self.export()
+        names = list(self.landscapes)
+        rows = [control_html(f"{panel_id}-landscape", "landscape", names, 0),
+                control_html(f"{panel_id}-noise", "gradient noise",
+                             [_noise_label(s) for s in self.noise], 0),
+                control_html(f"{panel_id}-scale", "step-size scale",
+                             [f"×{s:g}" for s in self.scales], self.scales.index(1.0),
+                             self.scales)]
+        caption = (f"{len(self.contenders)} optimizers, {self.steps} steps, on "
+                   f"{len(names)} landscapes; each step size is the tuned one times the scale. "
+                   f"Paths precomputed for {len(data['runs'])} runs.")
+        alt = ("Interactive contour plot with the paths of " + ", ".join(self.contenders) +
+               " on the chosen landscape")
+        recipe = {"kind": "comparison", "steps": self.steps, "seed": self.seed,
+                  "noise": self.noise, "scales": self.scales,
+                  "contenders": {label: {"factory": f.__name__, "kwargs": kw}
+                                 for label, (f, kw) in self.contenders.items()},
+                  "landscapes": {name: {"objective": _landscape_key(obj),
+                                        "x0": [float(v) for v in x0]}
+                                 for name, (obj, x0) in self.landscapes.items()}}
+        return figure_html(panel_id, rows, self.spec(data, panel_id), caption, alt, recipe)
+
+    def __repr__(self):
+        return (f"<ComparisonPanel: {len(self.contenders)} optimizers on "
+                f"{len(self.landscapes)} landscapes>")
+
+
+def _noise_label(sigma: float) -> str:
+    return "none" if sigma == 0 else f"σ = {sigma:g}"
+
+
+def _vega_shapes(n: int) -> list[str]:
+    shapes = ["circle", "square", "triangle-up", "diamond", "triangle-down", "cross", "wedge"]
+    return shapes[:n]
+
+
+def comparison_panel(contenders: Contenders, landscapes, steps: int, **kw) -> ComparisonPanel:
+    """See :class:`ComparisonPanel`."""
+    return ComparisonPanel(contenders, landscapes, steps, **kw)
