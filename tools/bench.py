@@ -6,6 +6,8 @@
 2. Slider move: recompute the path and produce the PNG the reader sees, with the
    cached contour background (blitting) against a full redraw as ``interact`` does.
 3. Build: a cold ``jupyter-book build`` (empty execution cache) against a cached one.
+4. Site budgets (needs ``make book`` first): every page's weight (HTML plus everything it
+   loads) and load time on 127.0.0.1 in Chromium, and the whole site's size.
 """
 
 from __future__ import annotations
@@ -138,14 +140,65 @@ def bench_build():
             ("  ratio cold / cached", cold / cached)]
 
 
+def bench_site():
+    """Page weight and load time per page of the built site; budgets 3 MB, 1 s, 40 MB."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    site = ROOT / "_build" / "html"
+    if not (site / "index.html").exists():
+        return [("site budgets: no built site (run make book)", float("nan"))]
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    rows = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for page_path in [p for p in toc_pages() if p != "index.html"]:  # index: a redirect
+            context = browser.new_context()
+            page = context.new_page()
+            urls = set()
+            page.on("requestfinished", lambda r: urls.add(r.url))
+            page.goto(base + page_path, wait_until="load")
+            load = page.evaluate("() => performance.getEntriesByType('navigation')[0]"
+                                 ".loadEventEnd / 1000")
+            page.wait_for_load_state("networkidle")
+            files = {site / u.split("#")[0].split("?")[0][len(base):] for u in urls
+                     if u.startswith(base)}
+            weight = sum(f.stat().st_size for f in files if f.is_file()) / 1e6
+            weight += sum(len(u) for u in urls if u.startswith("data:")) / 1e6
+            rows.append((f"page {page_path}: weight (MB, budget 3)", weight))
+            rows.append(("  load on 127.0.0.1 (budget 1 s)", load))
+            context.close()
+        browser.close()
+    server.shutdown()
+    total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
+    rows.append(("whole site (MB, budget 40)", total))
+    return rows
+
+
 def main():
-    rows = bench_sweep() + bench_slider() + bench_build()
+    rows = bench_sweep() + bench_slider() + bench_build() + bench_site()
     width = max(len(name) for name, _ in rows)
     print(f"{'measurement':<{width}}  value")
     for name, value in rows:
-        unit = "x" if "ratio" in name else "s"
-        shown = f"{value:8.1f} x" if unit == "x" else (
-            f"{value * 1e3:8.1f} ms" if value < 1 else f"{value:8.2f} s")
+        if "MB" in name:
+            shown = f"{value:8.2f} MB"
+        elif "ratio" in name:
+            shown = f"{value:8.1f} x"
+        else:
+            shown = f"{value * 1e3:8.1f} ms" if value < 1 else f"{value:8.2f} s"
         print(f"{name:<{width}}  {shown}")
 
 

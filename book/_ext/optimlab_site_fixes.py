@@ -10,6 +10,8 @@
   hide-input ``<summary aria-label="Toggle hidden content">`` shows "Show code cell source".
 * axe-core "aria-required-children": docutils puts citations with the deprecated role
   ``doc-biblioentry`` in a ``role="list"``.
+* Page weight: the theme's Font Awesome script duplicates its CSS icons; notebooks'
+  widget state is useless without the widget JavaScript the site deliberately omits.
 * The root ``index.html`` that sphinx-external-toc writes is a bare meta refresh with no
   icon, so the browser asks the server for /favicon.ico (a 404 in the console); it is
   written here instead as a small HTML page with the book's icon, title and a link.
@@ -25,6 +27,14 @@ HTML_FIXES = [
     (re.compile(r'(<i class="theme-switch [^>]*?) title="[^"]*"'), r"\1"),
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+    # Page weight: the theme's CSS already draws every Font Awesome icon from its web
+    # fonts, so its 1.5 MB SVG-replacement script is dead weight on every page.
+    (re.compile(r'<link[^>]*href="[^"]*scripts/fontawesome\.js[^"]*"[^>]*>\s*'), ""),
+    (re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*'), ""),
+    # Widget state is only read by the ipywidgets JavaScript, which the static site does
+    # not load (each panel shows its kernel-free twin instead).
+    (re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>',
+                re.S), ""),
 ]
 
 
