@@ -5,7 +5,8 @@ are arguments and may be arrays, and every convention is an explicit argument.
 """
 
 from .objectives import (Objective, beale, diagonal_bowl, least_squares_1d, noisy, quadratic,
-                         rosenbrock, rotated_bowl, saddle, seed000_bowl, seed004_bowl)
+                         reddi_online, rosenbrock, rotated_bowl, saddle, seed000_bowl,
+                         seed004_bowl)
 from .optimizers import Optimizer, adagrad, adam, adamw, momentum, rmsprop, sgd
 from .trajectory import Trajectory, run, sweep
 from .widgets import Panel, slider_panel
@@ -14,7 +15,8 @@ from . import analysis, conventions, plots
 
 __all__ = [
     "Objective", "Optimizer", "Trajectory", "adagrad", "adam", "adamw", "beale",
-    "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "rmsprop",
+    "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "reddi_online",
+    "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
     "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "lr_sweeps", "race", "analysis", "conventions", "plots",
 ]

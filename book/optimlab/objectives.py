@@ -198,6 +198,42 @@ def noisy(objective: Objective, sigma: float, seed: int = 0) -> Objective:
                                name=f"{objective.name} + noise σ={sigma:g}")
 
 
+def reddi_online(C: float = 3.0) -> Objective:
+    r"""Reddi, Kale & Kumar's (ICLR 2018) online problem on which Adam fails to converge.
+
+    The domain is the interval :math:`[-1, 1]` (runs clip every iterate into it: projected
+    online optimization) and the loss changes with the step: at step ``t`` (counted from
+    0, the index :func:`optimlab.run` passes to :meth:`Objective.gradient`)
+
+    .. math::
+        f_t(x) = \begin{cases} C\,x & t \bmod 3 = 0 \\ -x & \text{otherwise,} \end{cases}
+
+    so the first step and every third one after it see the large gradient :math:`C`, the
+    two steps in between the small gradient :math:`-1`. This is the paper's
+    :math:`t \bmod 3 = 1` with its steps counted from 1. ``f`` is the average loss over a
+    period, :math:`\bar f(x) = \frac{C-2}{3}\, x`, minimised at :math:`x^\star = -1` with
+    :math:`\bar f(x^\star) = -\frac{C-2}{3}`; ``grad`` is its gradient, ``grad_at_step``
+    the gradient of :math:`f_t`. ``C`` must exceed 2, so that the average slope is positive.
+    """
+    if isinstance(C, bool) or not isinstance(C, (int, float, np.integer, np.floating)):
+        raise ValueError(f"C must be a number in (2, inf), got C={C!r}")
+    C = float(check.in_range("C", C, 2.0, np.inf, lo_open=True, hi_open=True))
+    slope = (C - 2.0) / 3.0
+
+    def f(x):
+        return slope * x[..., 0]
+
+    def grad(x):
+        return np.full_like(np.asarray(x, dtype=float), slope)
+
+    def grad_at_step(x, t):
+        return np.full_like(np.asarray(x, dtype=float), C if t % 3 == 0 else -1.0)
+
+    return Objective(f"Reddi et al. online problem, C={C:g}", f, grad, 1, np.array([-1.0]),
+                     -slope, ((-1.0, 1.0),), rf"\tfrac{{{C - 2:g}}}{{3}}\,x \text{{ on }} [-1, 1]",
+                     grad_at_step=grad_at_step, domain=((-1.0, 1.0),))
+
+
 LANDSCAPES = {
     "seed000_bowl": seed000_bowl, "seed004_bowl": seed004_bowl, "rotated_bowl": rotated_bowl,
     "rosenbrock": rosenbrock, "beale": beale, "saddle": saddle,

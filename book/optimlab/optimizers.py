@@ -291,8 +291,9 @@ def adam(lr, beta1=0.9, beta2=0.999, eps=1e-8, *, eps_placement="outside", amsgr
 
     ``eps_placement="inside"`` uses :math:`\sqrt{\hat s_t + \epsilon}`; ``"hat"`` is
     Keras's form :math:`x_{t+1} = x_t - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
-    \frac{m_t}{\sqrt{s_t} + \hat\epsilon}`, whose :math:`\epsilon` acts
-    :math:`\sqrt{1-\beta_2^t}` times smaller. ``amsgrad=True`` (Reddi, Kale & Kumar
+    \frac{m_t}{\sqrt{s_t} + \hat\epsilon}`: the paper's form with
+    :math:`\epsilon = \hat\epsilon/\sqrt{1-\beta_2^t}`, so Keras's ε acts
+    :math:`1/\sqrt{1-\beta_2^t}` times larger (31.6× on the first step for β₂ = 0.999). ``amsgrad=True`` (Reddi, Kale & Kumar
     2018) divides by a running maximum: of the raw :math:`s_t` (PyTorch, Keras:
     ``amsgrad_max="raw"``) or of :math:`\hat s_t` (optax: ``"corrected"``).
     ``weight_decay=λ`` adds :math:`\lambda x_t` to the gradient (L2, as PyTorch's
