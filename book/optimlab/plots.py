@@ -305,3 +305,190 @@ def _edges(v: np.ndarray) -> np.ndarray:
         return np.exp(np.concatenate([[2 * lv[0] - mid[0]], mid, [2 * lv[-1] - mid[-1]]]))
     mid = (v[1:] + v[:-1]) / 2
     return np.concatenate([[2 * v[0] - mid[0]], mid, [2 * v[-1] - mid[-1]]])
+
+
+# ------------------------------------------------------- steps to tolerance, per optimizer
+
+
+def steps_heatmap(results: Mapping[str, Trajectory], *, tol: float, multipliers=None,
+                  title: str | None = None, size: str = "page") -> Plot:
+    r"""Steps to tolerance of several optimizers over one step-size sweep each, as a grid.
+
+    ``results`` maps a label to a one-axis sweep over ``lr``, for instance the output of
+    :func:`optimlab.lr_sweeps`. Rows are the optimizers, columns the step sizes, and each
+    cell holds ``tr.steps_to(tol)``, the first step with :math:`f - f^\star \le` ``tol``,
+    written in the cell and coloured on a log scale (cividis, readable with the common
+    colour-vision deficiencies and in greyscale).
+
+    Columns: without ``multipliers`` they are the step sizes themselves, read from
+    ``tr.grid["lr"]``, and every row must share one grid (as when every contender's base
+    ``lr`` is 1). With ``multipliers`` the columns are those multipliers, each row's
+    ``tr.grid["lr"]`` must be ``base * multipliers`` for one base step size of that row,
+    and the row label shows the base.
+
+    Cells that carry no step count are hatched and labelled: ``div.`` for a run that
+    diverged, ``never`` for one that did not reach ``tol`` within the budget. A run that
+    reached ``tol`` but ends the budget above it (it left again) keeps its number, marked
+    ``↑`` and hatched lightly.
+
+    The best cell of each row is outlined: the fewest steps among the runs that reach
+    ``tol`` and end below it (ties go to the earlier column, the smaller step size on an
+    ascending grid); in a row with no such run, the run with the lowest final loss gap,
+    outlined with dashes. The choice is returned in ``plot.best``,
+    ``label -> {"lr", "column", "steps", "final_gap", "settled"}`` (``steps`` is ``-1``
+    and ``settled`` False for a fallback; ``None`` if every run of the row diverged), and
+    stated in the alt text.
+    """
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Patch, Rectangle
+
+    tol = float(tol)
+    if not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got tol={tol!r}")
+    if not results:
+        raise ValueError("steps_heatmap needs at least one sweep, got an empty mapping")
+    labels = list(results)
+    first = results[labels[0]]
+    for label, tr in results.items():
+        if list(tr.grid) != ["lr"]:
+            raise ValueError(f"steps_heatmap needs one-axis sweeps over lr; {label!r} sweeps "
+                             f"{list(tr.grid) or 'nothing'}")
+        if not np.isfinite(tr.objective.f_min):
+            raise ValueError(f"{tr.objective.name} has no finite minimum, so no tolerance "
+                             "can be reached (steps_to needs f_min)")
+    if multipliers is None:
+        columns = np.asarray(first.grid["lr"], dtype=float)
+        for label, tr in results.items():
+            if not np.allclose(tr.grid["lr"], columns, rtol=1e-12, atol=0):
+                raise ValueError(f"the rows sweep different step sizes ({label!r} differs from "
+                                 f"{labels[0]!r}); pass multipliers= to show multipliers")
+        bases = {label: None for label in labels}
+        xlabel = "step size η"
+    else:
+        columns = np.asarray(multipliers, dtype=float)
+        if columns.ndim != 1 or not (np.all(np.isfinite(columns)) and np.all(columns > 0)):
+            raise ValueError(f"multipliers must be positive numbers, got {multipliers!r}")
+        bases = {}
+        for label, tr in results.items():
+            lr = np.asarray(tr.grid["lr"], dtype=float)
+            ratio = lr / columns if lr.shape == columns.shape else None
+            if ratio is None or not np.allclose(ratio, ratio[0], rtol=1e-9, atol=0):
+                raise ValueError(f"{label!r}: grid['lr'] = {lr.tolist()} is not one base step "
+                                 f"size times multipliers = {columns.tolist()}")
+            bases[label] = float(ratio[0])
+        xlabel = "step-size multiplier"
+
+    n, m = len(labels), len(columns)
+    steps = np.full((n, m), -1)
+    final = np.full((n, m), np.nan)
+    diverged = np.zeros((n, m), dtype=bool)
+    for i, label in enumerate(labels):
+        tr = results[label]
+        steps[i] = tr.steps_to(tol)
+        final[i] = tr.loss[-1] - tr.objective.f_min
+        diverged[i] = tr.diverged
+    reached = (steps >= 0) & ~diverged
+    with np.errstate(invalid="ignore"):
+        settled = reached & (final <= tol)
+    left = reached & ~settled
+    missing = ~reached
+
+    fig, axes = new_figure(size=size)
+    ax = axes[0, 0]
+    shown = np.where(reached, np.maximum(steps, 1), np.nan).astype(float)
+    edges_x, edges_y = np.arange(m + 1) - 0.5, np.arange(n + 1) - 0.5
+    norm = LogNorm(vmin=max(1.0, np.nanmin(shown)), vmax=max(2.0, np.nanmax(shown))) \
+        if reached.any() else LogNorm(vmin=1, vmax=10)
+    mesh = ax.pcolormesh(edges_x, edges_y, shown, cmap="cividis", norm=norm)
+    for cells, face, hatch in ((missing, "#f0f0f0", "xx"), (left, "none", "//")):
+        if cells.any():  # one collection per kind: one draw call, not one per cell
+            ax.add_collection(PatchCollection(
+                [Rectangle((j - 0.5, i - 0.5), 1, 1) for i, j in zip(*np.nonzero(cells))],
+                facecolor=face, edgecolor="#b0b0b0", linewidth=0, hatch=hatch))
+    cell_pt = 0.72 * SIZES[size][0] * 72 / m  # the axes take about 72% of the width
+    fs = max(5.0, min(FONT[size] - 1.0, cell_pt / 3.2))  # "never" fits in its cell
+    for i in range(n):
+        for j in range(m):
+            if diverged[i, j]:
+                text, color = "div.", "black"
+            elif not reached[i, j]:
+                text, color = "never", "black"
+            elif left[i, j]:
+                text, color = f"{steps[i, j]}↑", "black"
+            else:
+                text = f"{steps[i, j]}"
+                r, g, b, _ = mesh.cmap(norm(shown[i, j]))
+                color = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+            ax.text(j, i, text, ha="center", va="center", fontsize=fs, color=color,
+                    bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"}
+                    if left[i, j] else None).set_in_layout(False)  # inside the axes anyway
+
+    best = {}
+    for i, label in enumerate(labels):
+        lr = np.asarray(results[label].grid["lr"], dtype=float)
+        if settled[i].any():
+            j = int(np.argmin(np.where(settled[i], steps[i], np.iinfo(np.int64).max)))
+            best[label] = {"lr": float(lr[j]), "column": float(columns[j]),
+                           "steps": int(steps[i, j]), "final_gap": float(final[i, j]),
+                           "settled": True}
+        elif np.isfinite(final[i]).any() and not diverged[i].all():
+            j = int(np.nanargmin(np.where(diverged[i], np.nan, final[i])))
+            best[label] = {"lr": float(lr[j]), "column": float(columns[j]), "steps": -1,
+                           "final_gap": float(final[i, j]), "settled": False}
+        else:
+            best[label] = None
+            continue
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2.2,
+                               ec="#D55E00", ls="-" if best[label]["settled"] else "--",
+                               zorder=5))
+
+    def tick(v: float) -> str:  # 2⁻³ for exact powers of two (Unicode: no mathtext parse)
+        k = np.log2(v)
+        sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+        return "2" + str(int(round(k))).translate(sup) if abs(k - round(k)) < 1e-9 else _fmt(v)
+
+    ax.set_xticks(np.arange(m), [tick(v) for v in columns])
+    ax.set_yticks(np.arange(n), [lbl if bases[lbl] is None else f"{lbl} (η₀={_fmt(bases[lbl])})"
+                                 for lbl in labels])
+    ax.set_xlim(-0.5, m - 0.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    tol_text = f"{tol:g}"
+    bar = fig.colorbar(mesh, ax=ax, label=f"steps until f − f* ≤ {tol_text}", shrink=0.9)
+    nice = [v for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+            if norm.vmin <= v <= norm.vmax]
+    if len(nice) < 3:  # a narrow range: a finer series
+        finer = [c * 10**k for k in range(5) for c in (1, 1.5, 2, 3, 4, 5, 6, 8)
+                 if norm.vmin <= c * 10**k <= norm.vmax]
+        nice = (finer if len(finer) <= 5 else finer[::2]) or nice
+    bar.set_ticks(nice, labels=[f"{v:g}" for v in nice])
+    bar.minorticks_off()
+    ax.set_title(title or f"Steps to f − f* ≤ {tol_text} on {first.objective.name}")
+    keys = [Patch(fc="#f0f0f0", hatch="xx", ec="#909090", lw=0.5, label="never reached / diverged"),
+            Patch(fc="white", hatch="//", ec="#909090", lw=0.5, label="reached, ends above (↑)"),
+            Patch(fill=False, ec="#D55E00", lw=2, label="best per row (dashed: none stays below)")]
+    ax.legend(handles=keys, loc="upper center", bbox_to_anchor=(0.5, -0.16),
+              ncol=3, fontsize=FONT[size] - 2, frameon=False)
+
+    what = "step size η" if multipliers is None else "step-size multiplier"
+    parts = []
+    for label in labels:
+        b = best[label]
+        where = (f"η = {_fmt(b['lr'])}" if multipliers is None else
+                 f"multiplier {_fmt(b['column'])} (η = {_fmt(b['lr'])})") if b else ""
+        if b is None:
+            parts.append(f"{label}: every run diverged")
+        elif b["settled"]:
+            parts.append(f"{label}: {where}, {b['steps']} steps")
+        else:
+            parts.append(f"{label}: never stays below {tol_text}; lowest final gap "
+                         f"{_fmt(b['final_gap'])} at {where}")
+    alt = (f"Heatmap of the steps until f − f* ≤ {tol_text} on {first.objective.name}, "
+           f"{n} optimizers (rows) by {m} values of the {what} from {_fmt(columns[0])} to "
+           f"{_fmt(columns[-1])} (columns); {int(missing.sum())} of {n * m} cells hatched "
+           f"(diverged or never reached), {int(left.sum())} reached but ended above. "
+           "Best setting per optimizer: " + "; ".join(parts) + ".")
+    plot = Plot(fig, alt)
+    plot.best = best
+    return plot
+
