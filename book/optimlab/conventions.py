@@ -26,6 +26,23 @@ NAMES = {
                            "d2l": "beta1, beta2"},
     "stability constant ε": {"book": "eps", "torch": "eps", "optax": "eps",
                              "keras": "epsilon", "d2l": "eps"},
+    "ε placement": {"book": "eps_placement", "torch": "—", "optax": "eps_in_sqrt (rmsprop)",
+                    "keras": "—", "d2l": "— (inside · inside · outside; ε = 1e-6)"},
+    "momentum form": {"book": "v ← βv + (1−τ)g;  x ← x − ηv",
+                      "torch": "b ← μb + (1−τ)g;  x ← x − lr·b",
+                      "optax": "tr ← g + μ·tr;  x ← x − lr·tr",
+                      "keras": "v ← μv − lr·g;  x ← x + v", "d2l": "v ← βv + g;  x ← x − ηv"},
+    "momentum dampening τ": {"book": "dampening, first_step", "torch": "dampening",
+                             "optax": "—", "keras": "—", "d2l": "— (no dampening)"},
+    "Adagrad initial accumulator s₀": {"book": "initial_accumulator",
+                                       "torch": "initial_accumulator_value",
+                                       "optax": "initial_accumulator_value",
+                                       "keras": "initial_accumulator_value", "d2l": "— (s₀ = 0)"},
+    "AMSGrad": {"book": "amsgrad=True, amsgrad_max", "torch": "amsgrad=True",
+                "optax": "optax.amsgrad", "keras": "amsgrad=True",
+                "d2l": "— (not covered; Yogi instead)"},
+    "AdamW decay λ": {"book": "weight_decay", "torch": "weight_decay", "optax": "weight_decay",
+                      "keras": "weight_decay", "d2l": "— (not covered)"},
 }
 
 

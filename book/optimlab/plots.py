@@ -492,3 +492,28 @@ def steps_heatmap(results: Mapping[str, Trajectory], *, tol: float, multipliers=
     plot.best = best
     return plot
 
+
+
+def iterates(paths, *, coord: int = 0, title: str | None = None, size: str = "page") -> Plot:
+    """One coordinate of each run against the step, on a linear scale, with the
+    minimiser and (for projected runs) the edges of the domain marked."""
+    runs = _runs(paths)
+    fig, ax = _single(size)
+    obj = runs[0][1].objective
+    for k, (label, tr) in enumerate(runs):
+        ax.plot(np.arange(tr.steps + 1), tr.x[:, coord], label=label, color=PALETTE[k % 7],
+                ls=LINESTYLES[k % 7], marker=MARKERS[k % 7], markevery=max(1, tr.steps // 12),
+                lw=2)
+    if obj.minimizer is not None:
+        ax.axhline(obj.minimizer[coord], color="#000000", lw=1, ls=":", label="minimiser")
+    if obj.domain is not None:
+        for edge in obj.domain[coord]:
+            ax.axhline(edge, color="#777777", lw=1)
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(f"$x_{{{coord + 1}}}$" if obj.dim > 1 else "$x_t$")
+    ax.set_title(title or obj.name)
+    ax.legend(fontsize=FONT[size] - 1)
+    alt = (f"Coordinate {coord + 1} against step on {obj.name}: " + "; ".join(
+        f"{label} from {_fmt(float(tr.x[0, coord]))} to "
+        f"{_fmt(float(_last_finite(tr.x)[0][coord]))}" for label, tr in runs) + ".")
+    return Plot(fig, alt)

@@ -65,3 +65,13 @@ def test_side_by_side(runs):
     bowl, paths = runs
     p = plots.side_by_side([(bowl, paths["RMSprop"], "a"), (bowl, paths["SGD diverging"], "b")])
     assert len(p.axes) >= 2 and p.alt.startswith("2 contour plots side by side")
+
+
+def test_iterates_marks_the_domain_and_describes_each_run():
+    obj = ol.reddi_online(3.0)
+    runs = {"Adam": ol.run(ol.adam(0.1, 0.0, 0.1, 1e-8), obj, [0.0], 90),
+            "AMSGrad": ol.run(ol.adam(0.1, 0.0, 0.1, 1e-8, amsgrad=True), obj, [0.0], 90)}
+    p = plots.iterates(runs)
+    assert "Adam from 0 to 1;" in p.alt and "AMSGrad from 0 to" in p.alt
+    ys = sorted(line.get_ydata()[0] for line in p.axes[0].lines[2:])
+    assert ys == [-1.0, -1.0, 1.0]  # minimiser and the two edges of [-1, 1]
