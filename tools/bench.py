@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -159,7 +160,7 @@ def bench_site():
 
     from playwright.sync_api import sync_playwright
 
-    site = ROOT / "_build" / "html"
+    site = Path(os.environ.get("OPTIMLAB_SITE", ROOT / "_build" / "html"))
     if not (site / "index.html").exists():
         return [("site budgets: no built site (run make book)", float("nan"))]
     sys.path.insert(0, str(ROOT / "tests" / "browser"))

@@ -8,8 +8,11 @@ Run after ``npm ci`` (``make assets`` does both). ``assets/`` is Sphinx's
   woff fonts, what the menu loads on demand (explorer, complexity, semantic
   enrichment, speech rules for each menu language, the SVG renderer) and the optional
   ui/lazy and ui/safe. Other bundles, source maps and unused inputs are left out.
+* ``katex/``: KaTeX's stylesheet and its woff2 fonts. The book's maths is rendered to
+  HTML by KaTeX at build time (``katex_prerender``), so pages load no maths JavaScript;
+  MathJax stays for the slide decks, which typeset in the browser.
 * ``vega/``: vega, vega-lite and vega-embed UMD bundles (kernel-free chart panels).
-* ``axe/axe.min.js``: axe-core, used by the browser tests only.
+(axe-core, used by the browser tests only, is read from node_modules and not shipped.)
 
 The old ``assets/vendor`` is removed first, so re-running is always safe.
 """
@@ -42,7 +45,7 @@ FILES = [(f"mathjax/es5/{p}", f"mathjax/{p}") for p in MATHJAX] + [
     ("vega/build/vega.min.js", "vega/vega.min.js"),
     ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
     ("vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"),
-    ("axe-core/axe.min.js", "axe/axe.min.js"),
+    ("katex/dist/katex.min.css", "katex/katex.min.css"),
 ]
 
 
@@ -57,6 +60,10 @@ def main() -> None:
             shutil.copytree(src, dst)
         else:
             shutil.copy2(src, dst)
+    fonts = VENDOR / "katex" / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for font in (NODE / "katex/dist/fonts").glob("*.woff2"):  # every browser we serve reads woff2
+        shutil.copy2(font, fonts / font.name)
     # Source maps are not shipped; drop the comments that point at them.
     for js in (VENDOR / "vega").glob("*.js"):
         text = js.read_text(encoding="utf-8")

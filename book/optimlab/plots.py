@@ -44,7 +44,7 @@ class Plot:
     def png(self, dpi: int = 110) -> bytes:
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        return buf.getvalue()
+        return compact_png(buf.getvalue())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         data = {"image/png": base64.b64encode(self.png()).decode("ascii"),
@@ -53,6 +53,18 @@ class Plot:
 
     def __repr__(self):
         return f"<Plot: {self.alt}>"
+
+
+def compact_png(data: bytes) -> bytes:
+    """The same picture as a 256-colour PNG: line plots on flat contour fills lose nothing
+    visible and shrink about four times, which keeps the pages light."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    img = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    img.save(out, format="png", optimize=True)
+    return out.getvalue()
 
 
 def new_figure(ncols: int = 1, nrows: int = 1, *, size: str = "page", **kw):

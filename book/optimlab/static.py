@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .objectives import LANDSCAPES
-from .plots import PALETTE, draw_contour
+from .plots import PALETTE, compact_png, draw_contour
 
 WIDTH, HEIGHT = 560, 300
 
@@ -33,7 +33,7 @@ def contour_png(objective, width: int = WIDTH, height: int = HEIGHT) -> str:
     ax.set_axis_off()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(compact_png(buf.getvalue())).decode("ascii")
 
 
 def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:

@@ -24,8 +24,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-# axe-core from `make assets`; the built site carries a copy too (assets/ is html_static_path).
-AXE_PATHS = [REPO / "assets/vendor/axe/axe.min.js", SITE / "_static/vendor/axe/axe.min.js"]
+# axe-core from npm (`make assets` runs `npm ci`); the tests inject it, the site never ships it.
+AXE_PATHS = [REPO / "node_modules/axe-core/axe.min.js"]
 
 
 def toc_pages() -> list[str]:
@@ -106,22 +106,21 @@ class PageReport:
     error: str = ""  # set if the page could not be loaded and inspected at all
 
 
-# Runs in the page once MathJax has finished: maths facts for test_maths_rendered.
+# Maths facts for test_maths_rendered. The book's maths is rendered by KaTeX at build
+# time, so a page shows typeset maths with no script at all; this reads what is there.
 MATHS_JS = """async () => {
-  const wants = !!document.querySelector('script[src*="mathjax"]');
-  for (let i = 0; wants && !(window.MathJax && MathJax.startup && MathJax.startup.promise) && i < 200; i++)
-    await new Promise(ok => setTimeout(ok, 50));
-  const mj = window.MathJax;
-  if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
-  // Text a reader can see or expand, without code, which may legitimately hold \\( or $$.
+  await document.fonts.ready;
   const clone = document.body.cloneNode(true);
-  clone.querySelectorAll('pre, code, script, style, noscript, template, textarea, mjx-container')
+  // Text a reader can see or expand, without code (which may hold \\( or $$) or maths.
+  clone.querySelectorAll('pre, code, script, style, noscript, template, textarea, .katex')
        .forEach(e => e.remove());
   return {
-    mathjax: !!(mj && mj.startup && mj.startup.promise),
-    containers: document.querySelectorAll('mjx-container').length,
-    errors: [...document.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    katex_css: [...document.styleSheets].some(s => (s.href || '').includes('katex')),
+    rendered: document.querySelectorAll('.katex .katex-html').length,
+    mathml: document.querySelectorAll('.katex .katex-mathml math').length,
+    errors: [...document.querySelectorAll('.katex-error')].map(e => e.getAttribute('title') || e.textContent),
     html_math: document.querySelectorAll('.math').length,
+    font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded'),
     text: clone.textContent,
   };
 }"""

@@ -34,10 +34,13 @@ def test_maths_rendered(report, site_page):
     m = report.maths
     has_maths = m["html_math"] > 0 or _source_has_maths(site_page)
     if has_maths:
-        assert m["mathjax"], ("the source has maths but the page did not start MathJax "
-                              f"({m['html_math']} maths elements in the HTML: stale build?)")
-        assert m["containers"] > 0, "page has maths but no <mjx-container> was rendered"
-    assert not m["errors"], f"MathJax errors: {m['errors']}"
+        assert m["rendered"] > 0, ("the source has maths but the page shows no KaTeX output "
+                                   f"({m['html_math']} maths elements in the HTML: stale build?)")
+        assert m["katex_css"], "maths on the page but KaTeX's stylesheet is not loaded"
+        assert m["font"], "maths on the page but KaTeX's fonts did not load"
+        # screen readers get MathML alongside every rendered formula
+        assert m["mathml"] == m["rendered"], f"{m['rendered']} formulas, {m['mathml']} with MathML"
+    assert not m["errors"], f"KaTeX errors: {m['errors']}"
     # The page's text outside code blocks (code may hold `\\(` legitimately), collapsed
     # dropdowns included: a stricter form of document.body.innerText.
     text = m["text"]
