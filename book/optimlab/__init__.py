@@ -11,6 +11,7 @@ from .optimizers import Optimizer, adagrad, adam, adamw, momentum, rmsprop, sgd
 from .trajectory import Trajectory, run, sweep
 from .widgets import Panel, slider_panel
 from .compare import ComparisonPanel, comparison_panel, lr_sweeps, race
+from .curves import CurvePanel, curves_panel
 from . import analysis, conventions, plots
 
 __all__ = [
@@ -18,5 +19,5 @@ __all__ = [
     "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "reddi_online",
     "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
-    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "lr_sweeps", "race", "analysis", "conventions", "plots",
+    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "CurvePanel", "curves_panel", "lr_sweeps", "race", "analysis", "conventions", "plots",
 ]
