@@ -16,10 +16,11 @@ JB_FLAGS := -W -n --keep-going
 LIB_HASH = $(shell cat book/optimlab/*.py book/_ext/*.py | sha256sum | cut -c1-16)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book test unit notebooks browser bench serve lab clean venv assets chromium
+.PHONY: help book slides test unit notebooks browser bench serve lab clean venv assets chromium
 
 help:
 	@echo "make book    build the site into $(HTML) (creates .venv, installs what it needs)"
+	@echo "make slides  the book, then a reveal.js deck and an exercise sheet per chapter"
 	@echo "make test    unit tests, notebook execution, strict build, browser tests"
 	@echo "make bench   performance ratios measured in one run"
 	@echo "make serve   serve the built site on http://127.0.0.1:$(PORT)"
@@ -59,10 +60,15 @@ book: venv assets
 	@echo
 	@echo "The book is built: open $(CURDIR)/$(HTML)/index.html (or run: make serve)"
 
+# Decks and exercise sheets (into $(HTML)/slides and $(HTML)/exercises) and RISE notebooks
+# (book/_build/rise), cut from the chapter pages the book build has just rendered.
+slides: book
+	$(BIN)/python tools/slides.py
+
 unit: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests/unit -q
 
-test: $(VENV)/.test-installed chromium book
+test: $(VENV)/.test-installed chromium book slides
 	$(BIN)/python -m pytest tests -q
 
 bench: $(VENV)/.test-installed
@@ -74,7 +80,8 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 lab: venv
+	-$(BIN)/python tools/slides.py rise  # presenter notebooks for RISE
 	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/book
 
 clean:
-	rm -rf _build $(VENV) node_modules assets/vendor .pytest_cache .hypothesis
+	rm -rf _build book/_build $(VENV) node_modules assets/vendor .pytest_cache .hypothesis
