@@ -27,7 +27,7 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), "-")
 CONTOUR_CMAP = "Greys"
 
 SIZES = {"page": (6.4, 4.2), "wide": (9.6, 4.0), "slide": (12.0, 6.75)}
-FONT = {"page": 10, "wide": 10, "slide": 18}
+FONT = {"page": 12, "wide": 12, "slide": 18}  # 12 pt stays legible projected
 
 
 class Plot:
@@ -41,7 +41,7 @@ class Plot:
     def axes(self):
         return self.fig.axes
 
-    def png(self, dpi: int = 110) -> bytes:
+    def png(self, dpi: int = 130) -> bytes:
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
         return compact_png(buf.getvalue())
@@ -124,7 +124,7 @@ def draw_contour(ax, objective: Objective, *, resolution: int = 160, n_levels: i
     ax.set_ylabel("$x_2$")
 
 
-def draw_path(ax, xs: np.ndarray, k: int = 0, label: str | None = None, *, lw: float = 1.6):
+def draw_path(ax, xs: np.ndarray, k: int = 0, label: str | None = None, *, lw: float = 2.2):
     """One path (shape ``(steps+1, 2)``) with a start dot, end marker and, if it stops
     early (divergence), a cross at its last finite point. Returns the line artists."""
     color, marker, ls = PALETTE[k % len(PALETTE)], MARKERS[k % len(MARKERS)], \
@@ -170,7 +170,7 @@ def contour_paths(objective: Objective, paths, *, title: str | None = None, ax=N
     fig, ax = (ax.figure, ax) if ax is not None else _single(size)
     draw_contour(ax, objective)
     for k, (label, tr) in enumerate(runs):
-        draw_path(ax, tr.x, k, label, lw=3 if size == "slide" else 1.6)
+        draw_path(ax, tr.x, k, label, lw=3 if size == "slide" else 2.2)
     ax.set_title(title or objective.name)
     if legend:
         ax.legend(loc="best", fontsize=FONT[size] - 1, framealpha=0.9)
