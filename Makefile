@@ -11,9 +11,11 @@ BIN    := $(VENV)/bin
 HTML   := _build/html
 PORT   ?= 8000
 JB_FLAGS := -W -n --keep-going
-# Execution is cached by jupyter-cache, which keys on a notebook's code only; the
-# cache is dropped whenever optimlab's sources change so no stale output survives.
-LIB_HASH = $(shell cat book/optimlab/*.py book/_ext/*.py | sha256sum | cut -c1-16)
+# Execution is cached by jupyter-cache, which keys on a notebook's code only, and Sphinx
+# rebuilds only pages whose source changed: whenever optimlab, the Sphinx extensions or
+# the site's own CSS/JS change, the cache and the built pages are dropped, so no stale
+# output survives.
+LIB_HASH = $(shell cat book/optimlab/*.py book/_ext/*.py assets/*.js assets/*.css _config.yml | sha256sum | cut -c1-16)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help book slides test unit notebooks browser bench serve lab clean venv assets chromium
@@ -54,7 +56,8 @@ chromium:
 
 book: venv assets
 	@stamp=_build/.optimlab-hash; \
-	if [ "$$(cat $$stamp 2>/dev/null)" != "$(LIB_HASH)" ]; then rm -rf _build/.jupyter_cache; fi; \
+	if [ "$$(cat $$stamp 2>/dev/null)" != "$(LIB_HASH)" ]; then \
+	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html _build/jupyter_execute; fi; \
 	mkdir -p _build; echo "$(LIB_HASH)" > $$stamp
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo

@@ -39,6 +39,8 @@
     });
     load(0, embed);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // Vega is fetched once the page itself has loaded, so text, maths and figures come
+  // first and the page's load time does not wait for the chart library.
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
 })();

@@ -185,7 +185,12 @@ def bench_site():
             page.goto(base + page_path, wait_until="load")
             load = page.evaluate("() => performance.getEntriesByType('navigation')[0]"
                                  ".loadEventEnd / 1000")
+            # weight: everything the page loads in the end (lazy figures, Vega after load)
+            page.evaluate("""async () => { for (const img of document.images) img.loading = 'eager';
+                await Promise.all([...document.images].map(i => i.complete ? 0 :
+                    new Promise(ok => { i.onload = i.onerror = ok; }))); }""")
             page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)
             files = {site / u.split("#")[0].split("?")[0][len(base):] for u in urls
                      if u.startswith(base)}
             files = [f for f in files if f.is_file()]

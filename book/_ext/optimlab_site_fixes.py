@@ -35,6 +35,8 @@ HTML_FIXES = [
     # not load (each panel shows its kernel-free twin instead).
     (re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>',
                 re.S), ""),
+    # Figures below the fold load as the reader scrolls, not before the page is usable.
+    (re.compile(r'<img (?![^>]*\bloading=)'), '<img loading="lazy" '),
 ]
 
 
