@@ -57,6 +57,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from optimlab_slides import MARKER_RE, deck_chapters  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+from vendor_assets import copy_files, strip_source_maps  # noqa: E402
+
 SITE = ROOT / "_build" / "html"
 EXECUTED = ROOT / "_build" / "jupyter_execute"
 RISE_DIR = ROOT / "book" / "_build" / "rise"
@@ -337,9 +340,7 @@ def render_deck(chapter: Chapter, stacks: list[list[Slide]]) -> str:
     panels = "optimlab-spec" in body
     scripts = ['<script src="reveal.js/dist/reveal.js"></script>',
                '<script src="reveal.js/plugin/notes/notes.js"></script>']
-    if panels:  # kernel-free slider panels: the site's Vega and panel script
-        scripts += [f'<script src="../_static/vendor/vega/{js}"></script>'
-                    for js in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")]
+    if panels:  # kernel-free slider panels: the site's panel script (it loads Vega)
         scripts.append('<script src="../_static/optimlab-panels.js"></script>')
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -475,16 +476,8 @@ def copy_reveal(dest: Path) -> None:
     if not REVEAL.is_dir():
         raise SystemExit(f"{REVEAL} is missing: run `npm ci` (make assets)")
     shutil.rmtree(dest, ignore_errors=True)
-    for rel in REVEAL_FILES:
-        src, dst = REVEAL / rel, dest / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        else:
-            shutil.copy2(src, dst)
-    for js in dest.rglob("*.js"):  # source maps are not shipped
-        text = js.read_text(encoding="utf-8")
-        js.write_text(re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", text), encoding="utf-8")
+    copy_files((REVEAL / rel, dest / rel) for rel in REVEAL_FILES)
+    strip_source_maps(dest)
 
 
 def build_decks(site: Path, docs: list[str]) -> dict[str, int]:

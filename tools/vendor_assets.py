@@ -49,25 +49,33 @@ FILES = [(f"mathjax/es5/{p}", f"mathjax/{p}") for p in MATHJAX] + [
 ]
 
 
-def main() -> None:
-    if not NODE.is_dir():
-        raise SystemExit("node_modules is missing: run `npm ci` first")
-    shutil.rmtree(VENDOR, ignore_errors=True)
-    for src, dst in FILES:
-        src, dst = NODE / src, VENDOR / dst
+def copy_files(pairs) -> None:
+    """Copy ``(source, destination)`` paths; directories whole."""
+    for src, dst in pairs:
         dst.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
             shutil.copytree(src, dst)
         else:
             shutil.copy2(src, dst)
+
+
+def strip_source_maps(folder: Path) -> None:
+    """Source maps are not shipped; drop the comments that point at them."""
+    for js in folder.rglob("*.js"):
+        text = js.read_text(encoding="utf-8")
+        js.write_text(re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", text), encoding="utf-8")
+
+
+def main() -> None:
+    if not NODE.is_dir():
+        raise SystemExit("node_modules is missing: run `npm ci` first")
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    copy_files((NODE / src, VENDOR / dst) for src, dst in FILES)
     fonts = VENDOR / "katex" / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
     for font in (NODE / "katex/dist/fonts").glob("*.woff2"):  # every browser we serve reads woff2
         shutil.copy2(font, fonts / font.name)
-    # Source maps are not shipped; drop the comments that point at them.
-    for js in (VENDOR / "vega").glob("*.js"):
-        text = js.read_text(encoding="utf-8")
-        js.write_text(re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", text), encoding="utf-8")
+    strip_source_maps(VENDOR / "vega")
     print(f"vendored {sum(1 for p in VENDOR.rglob('*') if p.is_file())} files into {VENDOR}")
 
 
