@@ -342,20 +342,9 @@ def render_deck(chapter: Chapter, stacks: list[list[Slide]]) -> str:
                '<script src="reveal.js/plugin/notes/notes.js"></script>']
     if panels:  # kernel-free slider panels: the site's panel script (it loads Vega)
         scripts.append('<script src="../_static/optimlab-panels.js"></script>')
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(chapter.title_text)} · slides · optimlab</title>
-<link rel="icon" href="../_static/favicon.svg">
-<link rel="stylesheet" href="reveal.js/dist/reveal.css">
-<link rel="stylesheet" href="reveal.js/dist/theme/white.css">
-<link rel="stylesheet" href="../_static/optimlab.css">
-<link rel="stylesheet" href="../_static/slides.css">
-<script>window.MathJax = {MATHJAX_CONFIG};</script>
-<script defer src="../_static/vendor/mathjax/tex-chtml.js"></script>
-</head>
+    return html_head(f"{chapter.title_text} · slides · optimlab",
+                     ["reveal.js/dist/reveal.css", "reveal.js/dist/theme/white.css",
+                      "../_static/optimlab.css", "../_static/slides.css"]) + f"""
 <body class="optimlab-deck">
 <main class="reveal" aria-label="Slides: {html.escape(chapter.title_text)}">
 <div class="slides tex2jax_ignore mathjax_ignore" data-slide-count="{count}">
@@ -417,17 +406,8 @@ def render_sheet(chapter: Chapter) -> str:
                      f"<h2>{title_html}</h2>\n{inner_html(ex)}\n</section>")
     if not parts:
         parts.append("<p>This chapter has no exercises.</p>")
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Exercises: {html.escape(chapter.title_text)} · optimlab</title>
-<link rel="icon" href="../_static/favicon.svg">
-<link rel="stylesheet" href="../_static/slides.css">
-<script>window.MathJax = {MATHJAX_CONFIG};</script>
-<script defer src="../_static/vendor/mathjax/tex-chtml.js"></script>
-</head>
+    return html_head(f"Exercises: {chapter.title_text} · optimlab",
+                     ["../_static/slides.css"]) + f"""
 <body class="optimlab-sheet">
 <main class="tex2jax_ignore mathjax_ignore">
 <header>
@@ -470,6 +450,21 @@ chapters themselves. See the <a href="../book/instructors.html">instructor's gui
 </body>
 </html>
 """
+
+
+def html_head(title: str, stylesheets: list[str]) -> str:
+    """The start of a deck or sheet page: metadata, icon, styles and the site's MathJax."""
+    links = "".join(f'<link rel="stylesheet" href="{href}">\n' for href in stylesheets)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="icon" href="../_static/favicon.svg">
+{links}<script>window.MathJax = {MATHJAX_CONFIG};</script>
+<script defer src="../_static/vendor/mathjax/tex-chtml.js"></script>
+</head>"""
 
 
 def copy_reveal(dest: Path) -> None:
