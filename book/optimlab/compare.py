@@ -75,6 +75,7 @@ class ComparisonPanel(TwinDisplay):
         self.values = {"landscape": next(iter(self.landscapes)), "noise": self.noise[0],
                        "scale": 1.0}
         self._figures: dict[str, PathFigure] = {}
+        self._last: dict[str, Trajectory] | None = None
 
     # ------------------------------------------------------------------ runs
 
@@ -90,7 +91,7 @@ class ComparisonPanel(TwinDisplay):
 
     def update(self, **values) -> bytes:
         self.values.update(values)
-        runs = self.runs()
+        runs = self._last = self.runs()
         name = self.values["landscape"]
         if name not in self._figures:
             self._figures[name] = PathFigure(self.landscapes[name][0], f"{self.title}: {name}",
@@ -99,7 +100,7 @@ class ComparisonPanel(TwinDisplay):
 
     def readout(self) -> str:
         parts = []
-        for label, tr in self.runs().items():
+        for label, tr in (self._last or self.runs()).items():  # the runs the last move made
             if bool(np.all(tr.diverged)):
                 parts.append(f"{label}: diverged at step {int(tr.diverged_at)}")
             else:
@@ -149,7 +150,6 @@ class ComparisonPanel(TwinDisplay):
 
     def spec(self, data: dict, panel_id: str) -> dict:
         labels = list(self.contenders)
-        names = list(self.landscapes)
         images = [{"L": i, "url": contour_png(obj), "x_lo": obj.bounds[0][0],
                    "y_hi": obj.bounds[1][1]} for i, (obj, _) in enumerate(self.landscapes.values())]
         k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(data["strides"]))

@@ -15,7 +15,6 @@ import dataclasses
 import html
 import io
 import itertools
-import json
 from typing import Callable
 
 import numpy as np
@@ -116,6 +115,7 @@ class Panel(TwinDisplay):
                        **{k: v[0] for k, v in self.menus.items()}}
         factory(**self.fixed, **self.values)  # fail now, not at the first slider move
         self._figure = None
+        self._last = None  # the run of the current values, once a move has computed it
 
     # ------------------------------------------------------------- computation
 
@@ -129,11 +129,12 @@ class Panel(TwinDisplay):
     def update(self, **values) -> bytes:
         """What a slider move does: set the values, recompute the path, return the PNG."""
         self.values.update(values)
-        tr = self.trajectory()
-        return self._path_figure().render(tr.x)
+        self._last = self.trajectory()
+        return self._path_figure().render(self._last.x)
 
     def readout(self, tr: Trajectory | None = None) -> str:
-        tr = tr or self.trajectory()
+        """One line on the run of the current values (the one the last move computed)."""
+        tr = tr or self._last or self.trajectory()
         if bool(np.all(tr.diverged)):
             return f"diverged at step {int(tr.diverged_at)}"
         return (f"after {tr.steps} steps: x = {_point(tr.final)}, "

@@ -8,7 +8,6 @@ panel carries in its ``data-recipe`` attribute.
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest

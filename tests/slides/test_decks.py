@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import posixpath
 import re

@@ -90,3 +90,14 @@ def test_every_control_has_a_sane_range():
         assert c.lo < c.hi
         if c.log:
             assert c.lo > 0
+
+
+def test_a_slider_move_computes_the_run_once(monkeypatch):
+    panel = PANELS["momentum"]()
+    box = panel.widget()
+    calls = []
+    original = panel.trajectory
+    monkeypatch.setattr(panel, "trajectory", lambda **v: calls.append(v) or original(**v))
+    next(c for c in box.children if getattr(c, "name_", None) == "lr").value = 0.05
+    assert len(calls) == 1  # the image and the readout share one run
+    assert box.children[-1].value == panel.readout(original())
