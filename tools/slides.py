@@ -33,8 +33,9 @@ the site's own MathJax, Vega and CSS under ``_static/``.
 The presenter notebooks are the chapter as a notebook with every unmarked cell set to
 ``skip``: the code still runs (Run All), but only the slide cells are shown by RISE, so the
 live deck is the static deck with working sliders. They need no build (``python
-tools/slides.py rise`` works in Binder); if the book was built, glued numbers and
-equation numbers are filled in from it.
+tools/slides.py rise`` works in Binder, whose ``postBuild`` runs it): glued numbers come
+from the book build's executed notebooks if there are any, else from running the chapter;
+equation and theorem numbers come from the built pages when they exist.
 
 Usage: ``python tools/slides.py [all|decks|rise] [--site DIR] [chapter ...]``
 """
@@ -511,12 +512,32 @@ FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.
 ROLE = re.compile(r"\{(?P<role>[\w:-]*)\}`(?P<text>[^`]*)`")
 
 
+def _executed_glue(doc: str) -> dict[str, dict]:
+    """The chapter's glued outputs, found by running it (no built book, e.g. in Binder)."""
+    import jupytext
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(ROOT / f"{doc}.md")
+    NotebookClient(nb, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str((ROOT / doc).parent)}}).execute()
+    glued = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get("scrapbook", {})
+            if "name" in record:
+                prefix = record.get("mime_prefix", "")
+                glued[record["name"]] = {"data": {k.removeprefix(prefix): v
+                                                  for k, v in output.get("data", {}).items()}}
+    return glued
+
+
 def _glue_values(doc: str) -> dict[str, str]:
+    """Glued values as text: from the book build if there is one, else by running the chapter."""
     path = EXECUTED / f"{doc}.glue.json"
-    if not path.is_file():
-        return {}
+    outputs = (json.loads(path.read_text(encoding="utf-8")) if path.is_file()
+               else _executed_glue(doc))
     values = {}
-    for name, output in json.loads(path.read_text(encoding="utf-8")).items():
+    for name, output in outputs.items():
         text = output.get("data", {}).get("text/plain", "")
         try:
             value = ast.literal_eval(text)
@@ -634,6 +655,8 @@ def presenter_notebook(doc: str, site: Path):
             meta = dict(cell.metadata)
             if kind is None:
                 meta["slideshow"] = {"slide_type": "skip"}
+            else:  # the slide shows the figure or panel; a click on the bar shows the code
+                meta["jupyter"] = {"source_hidden": True}
             cells.append(new.new_code_cell(cell.source, metadata=meta))
         elif cell.cell_type == "markdown" and kind is not None:
             cells.append(new.new_markdown_cell(myst_to_markdown(cell.source, glue, labels),
@@ -653,10 +676,14 @@ def build_presenter_notebooks(site: Path, docs: list[str]) -> None:
     import nbformat
 
     RISE_DIR.mkdir(parents=True, exist_ok=True)
+    # RISE styles a notebook with rise.css and then <notebook>.css from its folder.
+    shutil.copyfile(ROOT / "assets" / "rise.css", RISE_DIR / "rise.css")
     for doc in docs:
         nb = presenter_notebook(doc, site)
         path = RISE_DIR / f"{posixpath.basename(doc)}.ipynb"
         nbformat.write(nb, path)
+        path.with_suffix(".css").write_text(
+            f"/* {path.stem}: no styles of its own; rise.css styles every deck. */\n")
         shown = sum(1 for c in nb.cells if c.metadata["slideshow"]["slide_type"] != "skip")
         print(f"{path.relative_to(ROOT)}: {shown} cells shown by RISE, {len(nb.cells)} in all")
 

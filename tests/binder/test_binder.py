@@ -37,3 +37,34 @@ def test_lab_opens_markdown_as_notebook():
     ext = Path(sys.prefix) / "share/jupyter/labextensions/jupyterlab-jupytext"
     bundle = "".join(p.read_text(errors="ignore") for p in ext.rglob("*.js"))
     assert "Jupytext Notebook" in bundle
+
+
+def test_lab_starts_kernels_and_asks_for_no_news():
+    """A lecture should not start with a kernel dialog or a news pop-up."""
+    overrides = json.loads((ROOT / ".jupyter/labconfig/default_setting_overrides.json").read_text())
+    assert overrides["@jupyterlab/notebook-extension:tracker"] == {"autoStartDefaultKernel": True}
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    schemas = Path(sys.prefix) / "share/jupyter/lab/schemas/@jupyterlab"
+    for plugin, keys in overrides.items():
+        package, _, name = plugin.partition(":")
+        schema = json.loads((schemas / package.split("/")[1] / f"{name}.json").read_text())
+        assert set(keys) <= set(schema["properties"]), plugin  # no misspelt setting
+
+
+def test_widget_manager_runs_inside_rise():
+    """RISE's slideshow app shares a fixed set of JupyterLab packages with extensions;
+    @jupyterlab/console is not among them, and the widget manager of jupyterlab_widgets
+    3.0.11+ requires it, so no widget would render in a slideshow (rise#119). The pins
+    keep a widget manager that needs only what RISE shares."""
+    ext = Path(sys.prefix) / "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager"
+    manager = json.loads((ext / "package.json").read_text())
+    assert "@jupyterlab/console" not in manager["dependencies"], manager["version"]
+    reqs = _requirements()
+    assert reqs["jupyterlab_widgets"] == "3.0.10" and reqs["ipywidgets"] == "8.1.2"
+
+
+def test_binder_writes_the_presenter_notebooks():
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable"
+    commands = [ln for ln in post.read_text().splitlines() if ln and not ln.startswith("#")]
+    assert commands == ["set -euo pipefail", "python tools/slides.py rise"]
