@@ -216,6 +216,42 @@ def loss_curves(paths, *, title: str = "Loss gap per step", size: str = "page") 
     return Plot(fig, alt)
 
 
+def rate_curve(lr, rate, *, measured: Mapping[float, float] | None = None,
+               marks: Mapping[str, float] | None = None, title: str = "Rate per step",
+               size: str = "page") -> Plot:
+    r"""The rate :math:`\rho(\eta)` against the step size: a line through ``(lr, rate)``,
+    measured rates as markers (``{eta: rate}``) and vertical lines at named step sizes
+    (``{"η*": 0.196}``). A rate of 1 or more (no convergence) is shaded."""
+    lr, rate = np.asarray(lr, dtype=float), np.asarray(rate, dtype=float)
+    if lr.ndim != 1 or lr.shape != rate.shape or lr.size < 2:
+        raise ValueError(f"lr and rate must be 1-D of the same length (at least 2), "
+                         f"got shapes {lr.shape} and {rate.shape}")
+    fig, ax = _single(size)
+    ax.plot(lr, rate, color=PALETTE[0], lw=2.2, label=r"closed form $\rho(\eta)$")
+    if measured:
+        ax.plot(list(measured), list(measured.values()), ls="none", marker=MARKERS[1],
+                ms=8, color=PALETTE[1], label="measured on a run")
+    top = max(1.05, float(np.nanmin([np.nanmax(rate), 1.5])))
+    ax.axhspan(1.0, top, color="0.85", zorder=0)
+    for k, (name, eta) in enumerate((marks or {}).items()):
+        ax.axvline(eta, color=PALETTE[2 + k], ls=LINESTYLES[1 + k], lw=1.8, label=name)
+    low = float(np.nanmin(rate))
+    ax.set_ylim(max(0.0, low - 0.15 * (top - low)), top)  # zoom on the V, not on 0
+    ax.set_xlabel(r"step size $\eta$")
+    ax.set_ylabel(r"rate $\rho(\eta)$ per step")
+    ax.set_title(title)
+    ax.legend(fontsize=FONT[size] - 1)
+    best = int(np.nanargmin(rate))
+    alt = (f"Rate per step against step size η from {_fmt(lr[0])} to {_fmt(lr[-1])}: lowest "
+           f"{_fmt(rate[best])} at η = {_fmt(lr[best])}, rising to {_fmt(rate[-1])} at the "
+           f"right end; rates of 1 and above (no convergence) shaded")
+    if marks:
+        alt += "; lines at " + ", ".join(f"{n} = {_fmt(v)}" for n, v in marks.items())
+    if measured:
+        alt += f"; {len(measured)} measured rates marked on the curve"
+    return Plot(fig, alt + ".")
+
+
 def ema_weights(gammas: Iterable[float], steps: int = 40, *, size: str = "page") -> Plot:
     r"""The weight :math:`(1-\gamma)\gamma^k` an EMA gives to the gradient ``k`` steps back."""
     fig, ax = _single(size)

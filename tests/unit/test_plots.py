@@ -75,3 +75,19 @@ def test_iterates_marks_the_domain_and_describes_each_run():
     assert "Adam from 0 to 1;" in p.alt and "AMSGrad from 0 to" in p.alt
     ys = sorted(line.get_ydata()[0] for line in p.axes[0].lines[2:])
     assert ys == [-1.0, -1.0, 1.0]  # minimiser and the two edges of [-1, 1]
+
+
+def test_rate_curve_marks_the_best_step_and_the_measured_rates():
+    an = ol.analysis
+    lam = np.array([0.2, 10.0])
+    eta = np.linspace(0.001, 0.2, 400)
+    lr_star, rate_star = an.gd_optimal(lam.min(), lam.max())
+    p = plots.rate_curve(eta, an.gd_rate(eta, lam), measured={0.1: 0.98, 0.15: 0.97},
+                         marks={"η*": lr_star, "2/λmax": 0.2})
+    line = p.axes[0].lines[0]
+    assert np.allclose(line.get_ydata(), an.gd_rate(eta, lam))
+    best = eta[np.argmin(an.gd_rate(eta, lam))]
+    assert abs(best - lr_star) < 1e-3 and f"lowest {float(rate_star):.3g}" in p.alt
+    assert "2 measured rates" in p.alt and "η* = 0.196" in p.alt
+    with pytest.raises(ValueError, match=r"lr and rate must be 1-D .* shapes \(3,\) and \(2,\)"):
+        plots.rate_curve([0.1, 0.2, 0.3], [0.5, 0.6])
