@@ -677,7 +677,7 @@ def build_presenter_notebooks(site: Path, docs: list[str]) -> None:
 
     RISE_DIR.mkdir(parents=True, exist_ok=True)
     # RISE styles a notebook with rise.css and then <notebook>.css from its folder.
-    shutil.copyfile(ROOT / "assets" / "rise.css", RISE_DIR / "rise.css")
+    shutil.copyfile(ROOT / "tools" / "rise.css", RISE_DIR / "rise.css")
     for doc in docs:
         nb = presenter_notebook(doc, site)
         path = RISE_DIR / f"{posixpath.basename(doc)}.ipynb"
