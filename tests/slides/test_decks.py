@@ -25,7 +25,6 @@ import posixpath
 import re
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,16 +35,18 @@ SITE = Path(os.environ.get("OPTIMLAB_SITE", REPO / "_build" / "html")).resolve()
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 sys.path.insert(0, str(REPO / "tools"))
 from optimlab_slides import deck_chapters  # noqa: E402
+import _chromium  # noqa: E402
 
 import slides  # noqa: E402  (tools/slides.py)
 
 CHAPTERS = deck_chapters(REPO)
 NAMES = [posixpath.basename(d) for d in CHAPTERS]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 RAW_MATH = ("$$", "\\(", "\\[")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    yield from _chromium.driver()
 
 
 def _soup(path: Path):
@@ -207,45 +208,6 @@ def site_url(built):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-class _Chromium:
-    """One Chromium, driven from a thread of its own.
-
-    Playwright's sync API runs one event loop per thread, and the browser tests' session
-    fixture may already hold the main thread's; a second instance cannot share it."""
-
-    def __init__(self):
-        self.pool = ThreadPoolExecutor(max_workers=1)
-        self.pw = self.browser = None
-
-    def run(self, fn, *args):
-        return self.pool.submit(self._call, fn, *args).result()
-
-    def _call(self, fn, *args):
-        if self.browser is None:
-            from playwright.sync_api import sync_playwright
-
-            self.pw = sync_playwright().start()
-            self.browser = self.pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        return fn(self.browser, *args)
-
-    def close(self):
-        def stop():
-            if self.browser is not None:
-                self.browser.close()
-                self.pw.stop()
-        self.pool.submit(stop).result()
-        self.pool.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: run `make chromium`", pytrace=False)
-    driver = _Chromium()
-    yield driver
-    driver.close()
 
 
 def _open(browser, url):

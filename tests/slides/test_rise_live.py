@@ -37,8 +37,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 from optimlab_slides import deck_chapters  # noqa: E402
+import _chromium  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 RISE_DIR = REPO / "book" / "_build" / "rise"
 # Same depth as RISE_DIR: the notebooks chdir to ../.. (book/) before importing optimlab.
 COPY_DIR = REPO / "book" / "_build" / "rise-live-test"
@@ -56,6 +56,11 @@ PANELS_SHOWN = """[...document.querySelectorAll('.reveal .slides .jp-CodeCell:no
 KERNEL_IDLE = """(() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle'; })()"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    yield from _chromium.driver()
 
 
 def _free_port() -> int:
@@ -107,18 +112,6 @@ def lab(tmp_path_factory):
         shutil.rmtree(COPY_DIR, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
-
-
 def _run_all(page, timeout=300):
     """Run ▸ Run All Cells, then wait until no cell is queued or running."""
     page.wait_for_function(KERNEL_IDLE, timeout=60_000)
@@ -153,7 +146,11 @@ def _changed(rise, image, readout, before, name, how):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_live_slideshow(lab, browser, name):
+def test_live_slideshow(lab, chromium, name):
+    chromium.run(_present, lab, name)
+
+
+def _present(browser, lab, name):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     context.add_init_script(STACKS)
     offsite, errors = [], []
