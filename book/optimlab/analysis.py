@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validate as check
+from .objectives import Objective
 from .trajectory import Trajectory
 
 
@@ -20,7 +21,7 @@ def gd_rate(lr, eigenvalues) -> np.ndarray:
     r"""Rate of gradient descent: :math:`\max_i |1 - \eta\lambda_i|`, since
     :math:`x_i(k) = (1-\eta\lambda_i)^k x_i(0)` along each eigen-direction."""
     lr = check.positive("lr", lr)
-    lam = np.asarray(eigenvalues, dtype=float)
+    lam = _eigenvalues(eigenvalues)
     return np.max(np.abs(1.0 - np.multiply.outer(lr, lam)), axis=-1)
 
 
@@ -40,7 +41,7 @@ def heavy_ball_matrix(lr, beta, lam) -> np.ndarray:
               \begin{pmatrix} 1 + \beta - \eta\lambda & -\beta \\ 1 & 0 \end{pmatrix}
               \begin{pmatrix} x_k \\ x_{k-1} \end{pmatrix}
     """
-    lr, beta, lam = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lr, beta, lam)))
+    lr, beta, lam = _momentum_args(lr, beta, lam)
     m = np.zeros(lr.shape + (2, 2))
     m[..., 0, 0] = 1.0 + beta - lr * lam
     m[..., 0, 1] = -beta
@@ -51,17 +52,16 @@ def heavy_ball_matrix(lr, beta, lam) -> np.ndarray:
 def heavy_ball_roots(lr, beta, lam) -> np.ndarray:
     r"""The two eigenvalues of :func:`heavy_ball_matrix`, roots of
     :math:`r^2 - (1+\beta-\eta\lambda) r + \beta = 0` (last axis, complex)."""
-    b = 1.0 + np.asarray(beta, float) - np.asarray(lr, float) * np.asarray(lam, float)
-    disc = np.sqrt((b * b - 4.0 * np.asarray(beta, float)).astype(complex))
+    lr, beta, lam = _momentum_args(lr, beta, lam)
+    b = 1.0 + beta - lr * lam
+    disc = np.sqrt((b * b - 4.0 * beta).astype(complex))
     return np.stack([(b + disc) / 2.0, (b - disc) / 2.0], axis=-1)
 
 
 def heavy_ball_rate(lr, beta, eigenvalues) -> np.ndarray:
     r"""Rate of heavy ball: the largest :math:`|r|` over the roots of every eigen-direction.
     Below 1 exactly when :math:`0 < \eta\lambda_i < 2 + 2\beta` for all :math:`i`."""
-    lam = np.asarray(eigenvalues, dtype=float)
-    lr = np.asarray(lr, float)[..., None]
-    beta = np.asarray(beta, float)[..., None]
+    lr, beta, lam = _rate_args(lr, beta, eigenvalues)
     return np.abs(heavy_ball_roots(lr, beta, lam)).max(axis=(-1, -2))
 
 
@@ -82,6 +82,7 @@ def hessian(objective) -> np.ndarray:
     r"""The matrix :math:`A` of a quadratic objective :math:`f(x) = \tfrac12 x^\top A x`,
     read off its gradient: column :math:`i` is :math:`\nabla f(e_i) = A e_i`.
     Raises if the gradient is not linear (the objective is not such a quadratic)."""
+    check.instance("objective", objective, Objective)
     d = objective.dim
     A = np.asarray(objective.grad(np.eye(d)), dtype=float).T
     probe = np.random.default_rng(0).standard_normal((3, d))
@@ -98,9 +99,9 @@ def gd_iterates(lr, A, x0, steps: int) -> np.ndarray:
     .. math:: x_k = Q (I - \eta\Lambda)^k Q^\top x_0, \qquad A = Q \Lambda Q^\top,
 
     that is :math:`z_i(k) = (1 - \eta\lambda_i)^k z_i(0)` for :math:`z = Q^\top x`."""
-    lr = float(check.positive("lr", lr))
+    lr = float(check.positive("lr", check.number("lr", lr)))
     lam, Q, z0 = _eigenbasis(A, x0)
-    k = np.arange(check.integer("steps", steps) + 1)[:, None]
+    k = np.arange(check.steps("steps", steps, len(z0)) + 1)[:, None]
     return ((1.0 - lr * lam) ** k * z0) @ Q.T
 
 
@@ -112,7 +113,8 @@ def heavy_ball_iterates(lr, beta, A, x0, steps: int) -> np.ndarray:
               \begin{pmatrix} z_1 \\ z_0 \end{pmatrix},\quad z_1 = (1 - \eta\lambda) z_0,
 
     with :math:`M` from :func:`heavy_ball_matrix`."""
-    lr, beta = float(check.positive("lr", lr)), float(check.unit("beta", beta))
+    lr = float(check.positive("lr", check.number("lr", lr)))
+    beta = float(check.unit("beta", check.number("beta", beta)))
     lam, Q, z0 = _eigenbasis(A, x0)
     m = heavy_ball_matrix(lr, beta, lam)
     return _two_step(m, z0, (1.0 - lr * lam) * z0, steps) @ Q.T
@@ -124,7 +126,7 @@ def nesterov_matrix(lr, beta, lam) -> np.ndarray:
 
     .. math:: \phi_{k+1} = (1 + \beta)(1 - \eta\lambda)\, \phi_k - \beta (1 - \eta\lambda)\, \phi_{k-1}
     """
-    lr, beta, lam = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lr, beta, lam)))
+    lr, beta, lam = _momentum_args(lr, beta, lam)
     m = np.zeros(lr.shape + (2, 2))
     m[..., 0, 0] = (1.0 + beta) * (1.0 - lr * lam)
     m[..., 0, 1] = -beta * (1.0 - lr * lam)
@@ -136,9 +138,8 @@ def nesterov_rate(lr, beta, eigenvalues) -> np.ndarray:
     r"""Rate of Nesterov's method: the largest root modulus over the eigen-directions of
     :math:`r^2 - (1+\beta)(1-\eta\lambda)\, r + \beta(1-\eta\lambda) = 0`.
     Below 1 exactly when :math:`0 < \eta\lambda_i < (2+2\beta)/(1+2\beta)` for all :math:`i`."""
-    lam = np.asarray(eigenvalues, dtype=float)
-    c = 1.0 - np.asarray(lr, float)[..., None] * lam
-    beta = np.asarray(beta, float)[..., None]
+    lr, beta, lam = _rate_args(lr, beta, eigenvalues)
+    c = 1.0 - lr * lam
     b, p = (1.0 + beta) * c, beta * c
     disc = np.sqrt((b * b - 4.0 * p).astype(complex))
     roots = np.stack([(b + disc) / 2.0, (b - disc) / 2.0], axis=-1)
@@ -148,7 +149,8 @@ def nesterov_rate(lr, beta, eigenvalues) -> np.ndarray:
 def nesterov_iterates(lr, beta, A, x0, steps: int) -> np.ndarray:
     r"""Nesterov (``v_0 = 0``, library form) on :math:`\tfrac12 x^\top A x` in closed form:
     :math:`\phi_1 = (1 - (1+\beta)\eta\lambda)\,\phi_0`, then :func:`nesterov_matrix`."""
-    lr, beta = float(check.positive("lr", lr)), float(check.unit("beta", beta))
+    lr = float(check.positive("lr", check.number("lr", lr)))
+    beta = float(check.unit("beta", check.number("beta", beta)))
     lam, Q, z0 = _eigenbasis(A, x0)
     m = nesterov_matrix(lr, beta, lam)
     return _two_step(m, z0, (1.0 - (1.0 + beta) * lr * lam) * z0, steps) @ Q.T
@@ -161,8 +163,9 @@ def critical_beta(lr, lam) -> np.ndarray:
     .. math:: \beta_c = \big(1 - \sqrt{\eta\lambda}\big)^2, \qquad
               \text{rate} = \sqrt{\beta_c} = |1 - \sqrt{\eta\lambda}|
     """
-    h = check.in_range("lr * lam", np.asarray(check.positive("lr", lr)) *
-                       check.positive("lam", lam), 0.0, 4.0, lo_open=True, hi_open=True)
+    lr, lam = check.positive("lr", lr), check.positive("lam", lam)
+    check.broadcast(lr=lr, lam=lam)
+    h = check.in_range("lr * lam", lr * lam, 0.0, 4.0, lo_open=True, hi_open=True)
     return (1.0 - np.sqrt(h)) ** 2
 
 
@@ -179,7 +182,10 @@ def heavy_ball_noise_floor(lr, beta, eigenvalues, sigma) -> np.ndarray:
     lr = np.asarray(check.positive("lr", lr))[..., None]
     beta = np.asarray(check.unit("beta", beta, hi_open=True))[..., None]
     lam = check.positive("eigenvalues", eigenvalues)
-    sigma = check.nonnegative("sigma", sigma)
+    sigma = check.nonnegative("sigma", check.number("sigma", sigma))
+    if lam.ndim > 1:
+        raise ValueError(f"eigenvalues must be a number or a 1-D list, got shape {lam.shape}")
+    check.broadcast(lr=lr[..., 0], beta=beta[..., 0])
     room = 2.0 + 2.0 * beta - lr * lam
     with np.errstate(divide="ignore"):
         per = np.where(room > 0, (1.0 + beta) * lr * sigma**2 / (2.0 * (1.0 - beta) * room), np.inf)
@@ -191,11 +197,35 @@ def steps_needed(rate, reduction: float = 1e-6) -> np.ndarray:
     :math:`k = \lceil \ln(\text{reduction}) / \ln(\text{rate}) \rceil`."""
     rate = check.in_range("rate", rate, 0.0, 1.0, lo_open=True, hi_open=True)
     reduction = check.in_range("reduction", reduction, 0.0, 1.0, lo_open=True, hi_open=True)
+    check.broadcast(rate=rate, reduction=reduction)
     return np.ceil(np.log(reduction) / np.log(rate)).astype(int)
 
 
+def _momentum_args(lr, beta, lam):
+    """Checked ``lr > 0``, ``beta`` in [0, 1] and finite ``lam``, broadcast together."""
+    named = {"lr": check.positive("lr", lr), "beta": check.unit("beta", beta),
+             "lam": check.finite("lam", lam)}
+    check.broadcast(**named)
+    return np.broadcast_arrays(*named.values())
+
+
+def _rate_args(lr, beta, eigenvalues):
+    """lr and beta with a trailing axis for the eigenvalues (1-D)."""
+    lr, beta = check.positive("lr", lr), check.unit("beta", beta)
+    check.broadcast(lr=lr, beta=beta)
+    return lr[..., None], beta[..., None], _eigenvalues(eigenvalues)
+
+
+def _eigenvalues(eigenvalues) -> np.ndarray:
+    lam = check.finite("eigenvalues", eigenvalues)
+    if lam.ndim > 1 or lam.size == 0:
+        raise ValueError(f"eigenvalues must be a number or a non-empty 1-D list, "
+                         f"got shape {lam.shape}")
+    return np.atleast_1d(lam)  # a single curvature is one eigen-direction, not an lr axis
+
+
 def _eigenbasis(A, x0):
-    A = np.asarray(A, dtype=float)
+    A = check.finite("A", A)
     if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
         raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
     lam, Q = np.linalg.eigh(A)
@@ -204,7 +234,7 @@ def _eigenbasis(A, x0):
 
 
 def _two_step(m, z0, z1, steps):
-    steps = check.integer("steps", steps)
+    steps = check.steps("steps", steps, len(z0))
     out = np.empty((steps + 1, len(z0)))
     out[0] = z0
     if steps:
@@ -217,8 +247,8 @@ def _two_step(m, z0, z1, steps):
 
 
 def _curvatures(lmin, lmax):
-    lmin = float(check.positive("lmin", lmin))
-    lmax = float(check.positive("lmax", lmax))
+    lmin = float(check.positive("lmin", check.number("lmin", lmin)))
+    lmax = float(check.positive("lmax", check.number("lmax", lmax)))
     if lmax < lmin:
         raise ValueError(f"lmax must be >= lmin, got lmin={lmin!r}, lmax={lmax!r}")
     return lmin, lmax
@@ -228,6 +258,9 @@ def measured_rate(tr: Trajectory, start: int | None = None) -> np.ndarray:
     r"""The rate read off a run: :math:`(\|e_K\| / \|e_{k_0}\|)^{1/(K-k_0)}` with
     :math:`e_k = x_k - x^\star`, over the second half of the run by default.
     NaN for diverged runs; 0 where the error reached exactly zero."""
+    check.instance("tr", tr, Trajectory)
+    if tr.steps < 1:
+        raise ValueError(f"measured_rate needs a run of at least 1 step, got steps={tr.steps}")
     if tr.objective.minimizer is None:
         raise ValueError(f"measured_rate needs an objective with a minimiser, got {tr.objective.name!r}")
     k0 = tr.steps // 2 if start is None else check.integer("start", start)
@@ -236,3 +269,48 @@ def measured_rate(tr: Trajectory, start: int | None = None) -> np.ndarray:
     err = np.linalg.norm(tr.x - tr.objective.minimizer, axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return (err[-1] / err[k0]) ** (1.0 / (tr.steps - k0))
+
+
+def l2_minimizer(a, center, weight_decay) -> np.ndarray:
+    r"""Minimiser of the L2-regularised diagonal bowl
+    :math:`\tfrac12\sum_i a_i (x_i - c_i)^2 + \tfrac\lambda2 \|x\|^2`: setting the gradient
+    :math:`a_i(x_i - c_i) + \lambda x_i` to zero gives :math:`x_i = a_i c_i/(a_i + \lambda)`."""
+    a, c = check.positive("a", a), check.finite("center", center)
+    weight_decay = check.nonnegative("weight_decay", check.number("weight_decay", weight_decay))
+    check.broadcast(a=a, center=c)
+    return a * c / (a + float(weight_decay))
+
+
+def nesterov_optimal(lmin: float, lmax: float) -> tuple[float, float, float]:
+    r"""The tuning of Nesterov's method (constant :math:`\beta`) that minimises its rate on
+    quadratics with curvatures in :math:`[\mu, L] = [\lambda_{\min}, \lambda_{\max}]`
+    (Lessard, Recht and Packard 2016, with :math:`\kappa = L/\mu`):
+
+    .. math:: \eta^\star = \frac{4}{3L + \mu}, \qquad
+              \beta^\star = \frac{\sqrt{3\kappa+1} - 2}{\sqrt{3\kappa+1} + 2}, \qquad
+              \rho^\star = 1 - \frac{2}{\sqrt{3\kappa+1}} .
+
+    Returns ``(eta, beta, rate)``."""
+    lmin, lmax = _curvatures(lmin, lmax)
+    q = np.sqrt(3.0 * lmax / lmin + 1.0)
+    return 4.0 / (3.0 * lmax + lmin), (q - 2.0) / (q + 2.0), 1.0 - 2.0 / q
+
+
+def heavy_ball_lr_limit(beta, lmax) -> np.ndarray:
+    r"""The largest stable step of heavy ball for momentum :math:`\beta` and top curvature
+    :math:`\lambda_{\max}`: the boundary :math:`\eta = (2 + 2\beta)/\lambda_{\max}` of the
+    stable region :math:`0 < \eta\lambda < 2 + 2\beta`."""
+    beta = check.unit("beta", beta)
+    return (2.0 + 2.0 * beta) / float(check.positive("lmax", check.number("lmax", lmax)))
+
+
+def running_mean(values, window: int) -> np.ndarray:
+    r"""Trailing mean over ``window`` entries along the first axis,
+    :math:`\bar y_t = \frac1w \sum_{k=t-w+1}^{t} y_k` for :math:`t \ge w - 1`; entry ``i``
+    of the result is :math:`\bar y_{w-1+i}` (the first ``window - 1`` steps have none)."""
+    y = np.asarray(values, dtype=float)
+    window = check.integer("window", window)
+    if not 1 <= window <= len(y):
+        raise ValueError(f"window must be between 1 and {len(y)}, got window={window}")
+    c = np.cumsum(np.concatenate([np.zeros((1,) + y.shape[1:]), y]), axis=0)
+    return (c[window:] - c[:-window]) / window

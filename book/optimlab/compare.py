@@ -16,12 +16,29 @@ import numpy as np
 from . import _validate as check
 from .objectives import Objective, noisy
 from .plots import PALETTE, _fmt
-from .static import (HEIGHT, WIDTH, _landscape_key, contour_png, control_html, figure_html,
-                     new_id)
+from .plots import _two_d
+from .static import (HEIGHT, WIDTH, _landscape_key, contour_png, control_html, factory_name,
+                     figure_html, new_id)
 from .trajectory import Trajectory, run, sweep
 from .widgets import PathFigure, TwinDisplay, _rounded
 
 Contenders = Mapping[str, tuple[Callable, dict]]
+
+
+def _contenders(contenders) -> dict:
+    """Checked ``label -> (factory, kwargs)`` with an ``lr`` in every kwargs."""
+    if not isinstance(contenders, Mapping) or not contenders:
+        raise ValueError(f"contenders must be a non-empty mapping label -> (factory, kwargs), "
+                         f"got contenders={contenders!r}")
+    for label, entry in contenders.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2 and callable(entry[0])
+                and isinstance(entry[1], Mapping)):
+            raise ValueError(f"contenders[{label!r}] must be a pair (factory, kwargs), "
+                             f"got {entry!r}")
+        if "lr" not in entry[1]:
+            raise ValueError(f"contenders[{label!r}] kwargs must give lr (a number or a "
+                             f"mapping landscape -> lr), got {dict(entry[1])!r}")
+    return dict(contenders)
 
 
 def _kwargs(spec: dict, landscape: str) -> dict:
@@ -36,6 +53,8 @@ def _kwargs(spec: dict, landscape: str) -> dict:
 def race(contenders: Contenders, objective: Objective, x0, steps: int, *,
          landscape: str | None = None, scale: float = 1.0) -> dict[str, Trajectory]:
     """One run per contender on ``objective`` (step sizes multiplied by ``scale``)."""
+    contenders = _contenders(contenders)
+    scale = float(check.positive("scale", check.number("scale", scale)))
     out = {}
     for label, (factory, spec) in contenders.items():
         kw = _kwargs(spec, landscape or objective.name)
@@ -47,7 +66,11 @@ def race(contenders: Contenders, objective: Objective, x0, steps: int, *,
 def lr_sweeps(contenders: Contenders, objective: Objective, x0, steps: int, multipliers, *,
               landscape: str | None = None) -> dict[str, Trajectory]:
     """For each contender, one vectorised sweep over ``lr * multipliers``."""
+    contenders = _contenders(contenders)
     multipliers = np.asarray(check.positive("multipliers", multipliers), dtype=float)
+    if multipliers.ndim != 1 or multipliers.size == 0:
+        raise ValueError(f"multipliers must be a non-empty 1-D list of positive numbers, "
+                         f"got multipliers={multipliers.tolist()!r}")
     out = {}
     for label, (factory, spec) in contenders.items():
         kw = _kwargs(spec, landscape or objective.name)
@@ -63,15 +86,14 @@ class ComparisonPanel(TwinDisplay):
     def __init__(self, contenders: Contenders, landscapes: Mapping[str, tuple[Objective, object]],
                  steps: int, *, scales=(0.25, 0.5, 1.0, 2.0, 4.0), noise=(0.0, 1.0),
                  seed: int = 0, title: str = "Every optimizer at once"):
-        self.contenders = dict(contenders)
-        self.landscapes = {k: (obj, check.point("x0", x0, obj.dim))
-                           for k, (obj, x0) in landscapes.items()}
-        self.steps = check.integer("steps", steps)
+        self.contenders = _contenders(contenders)
+        self.landscapes = _landscapes(landscapes)
+        self.steps = check.steps("steps", steps)
         self.scales = [float(s) for s in check.positive("scales", scales)]
         self.noise = [float(s) for s in check.nonnegative("noise", noise)]
         if 1.0 not in self.scales:
             raise ValueError(f"scales must include 1.0 (the tuned step sizes), got {scales!r}")
-        self.seed, self.title = seed, title
+        self.seed, self.title = check.integer("seed", seed), title
         self.values = {"landscape": next(iter(self.landscapes)), "noise": self.noise[0],
                        "scale": 1.0}
         self._figures: dict[str, PathFigure] = {}
@@ -220,7 +242,7 @@ class ComparisonPanel(TwinDisplay):
                " on the chosen landscape")
         recipe = {"kind": "comparison", "steps": self.steps, "seed": self.seed,
                   "noise": self.noise, "scales": self.scales,
-                  "contenders": {label: {"factory": f.__name__, "kwargs": kw}
+                  "contenders": {label: {"factory": factory_name(f), "kwargs": kw}
                                  for label, (f, kw) in self.contenders.items()},
                   "landscapes": {name: {"objective": _landscape_key(obj),
                                         "x0": [float(v) for v in x0]}
@@ -230,6 +252,24 @@ class ComparisonPanel(TwinDisplay):
     def __repr__(self):
         return (f"<ComparisonPanel: {len(self.contenders)} optimizers on "
                 f"{len(self.landscapes)} landscapes>")
+
+
+def _landscapes(landscapes) -> dict:
+    """Checked ``name -> (2-D objective, x0)``, at least one."""
+    if not isinstance(landscapes, Mapping) or not landscapes:
+        raise ValueError(f"landscapes must be a non-empty mapping name -> (objective, x0), "
+                         f"got landscapes={landscapes!r}")
+    out = {}
+    for name, entry in landscapes.items():
+        if not (isinstance(entry, tuple) and len(entry) == 2):
+            raise ValueError(f"landscapes[{name!r}] must be a pair (objective, x0), got {entry!r}")
+        obj, x0 = entry
+        _two_d(obj)
+        x0 = check.point(f"landscapes[{name!r}] x0", x0, obj.dim)
+        if x0.ndim != 1:
+            raise ValueError(f"landscapes[{name!r}] x0 must be one point, got shape {x0.shape}")
+        out[name] = (obj, x0)
+    return out
 
 
 def _noise_label(sigma: float) -> str:

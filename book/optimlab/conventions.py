@@ -1,13 +1,16 @@
 """How PyTorch, optax and Keras spell, default and place things, as runnable presets.
 
 ``preset("torch", "RMSprop", lr=0.1, alpha=0.9)`` takes a library's own constructor
-name, argument names and defaults, and returns the optlab optimizer that computes what
+name, argument names and defaults, and returns the optimlab optimizer that computes what
 that library computes (checked against trajectories recorded from the libraries
 themselves in ``tests/golden``). ``NAMES`` is the translation table the book prints.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from . import _validate as check
 from . import optimizers as opt
 from ._validate import choice
 
@@ -46,8 +49,18 @@ NAMES = {
 }
 
 
+def _no_momentum(momentum, nesterov=False) -> bool:
+    """True where a library's momentum argument switches momentum off (0 or None)."""
+    off = momentum is None or np.all(check.unit("momentum", momentum) == 0)
+    if check.flag("nesterov", nesterov) and (momentum is None or
+                                             np.any(np.asarray(momentum) == 0)):
+        raise ValueError(f"nesterov=True needs momentum > 0 (as in PyTorch), "
+                         f"got momentum={momentum!r}")
+    return bool(off)
+
+
 def _torch_sgd(lr=1e-3, momentum=0.0, dampening=0.0, nesterov=False):
-    if momentum == 0:
+    if _no_momentum(momentum, nesterov):
         return opt.sgd(lr)
     return opt.momentum(lr, momentum, dampening=dampening, nesterov=nesterov, first_step="grad")
 
@@ -62,16 +75,29 @@ def _torch_rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, centered=False):
                        momentum=momentum)
 
 
+def _betas(betas) -> tuple:
+    """torch's ``betas=(β₁, β₂)``: exactly two values (``*betas`` of a 1-tuple would slide
+    eps into β₂)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got betas={betas!r}")
+    check.unit("betas[0]", betas[0], hi_open=True)
+    check.unit("betas[1]", betas[1], hi_open=True)
+    return tuple(betas)
+
+
 def _torch_adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-    return opt.adam(lr, *betas, eps, amsgrad=amsgrad, weight_decay=weight_decay)
+    beta1, beta2 = _betas(betas)
+    return opt.adam(lr, beta1, beta2, eps, amsgrad=amsgrad, weight_decay=weight_decay)
 
 
 def _torch_adamw(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False):
-    return opt.adamw(lr, *betas, eps, weight_decay, amsgrad=amsgrad)
+    beta1, beta2 = _betas(betas)
+    return opt.adamw(lr, beta1, beta2, eps, weight_decay, amsgrad=amsgrad)
 
 
 def _optax_sgd(learning_rate, momentum=None, nesterov=False):
-    if not momentum:
+    check.flag("nesterov", nesterov)
+    if _no_momentum(momentum):
         return opt.sgd(learning_rate)
     return opt.momentum(learning_rate, momentum, nesterov=nesterov)
 
@@ -81,7 +107,8 @@ def _optax_adagrad(learning_rate, initial_accumulator_value=0.1, eps=1e-7):
 
 
 def _optax_rmsprop(learning_rate, decay=0.9, eps=1e-8, centered=False, momentum=None):
-    return opt.rmsprop(learning_rate, decay, eps, centered=centered, momentum=momentum or 0.0)
+    return opt.rmsprop(learning_rate, decay, eps, centered=centered,
+                       momentum=0.0 if momentum is None else momentum)
 
 
 def _optax_adam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
@@ -97,7 +124,8 @@ def _optax_adamw(learning_rate, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-4):
 
 
 def _keras_sgd(learning_rate=0.01, momentum=0.0, nesterov=False):
-    if momentum == 0:
+    check.flag("nesterov", nesterov)
+    if _no_momentum(momentum):
         return opt.sgd(learning_rate)
     return opt.momentum(learning_rate, momentum, nesterov=nesterov)
 

@@ -47,9 +47,34 @@ class Objective:
         """
         g = self.grad(x) if self.grad_at_step is None else self.grad_at_step(x, t)
         if self.noise:
-            rng = np.random.default_rng((self.seed, t))
-            g = g + self.noise * rng.standard_normal(self.dim)
+            g = g + self.noise * noise_rows(self.seed, self.dim, t + 1)[t]
         return g
+
+
+#: (seed, dim) -> rows ξ_0, ξ_1, ... drawn so far in this process
+_NOISE: dict[tuple[int, int], np.ndarray] = {}
+_NOISE_FLOATS = 2**23  # 64 MiB at most; past that the cache starts again
+
+
+def noise_rows(seed: int, dim: int, n: int) -> np.ndarray:
+    r"""The noise :math:`\xi_0, \dots, \xi_{n-1}` of ``(seed, t)``, shape ``(n', dim)`` with
+    :math:`n' \ge n`: row ``t`` is ``np.random.default_rng((seed, t)).standard_normal(dim)``.
+
+    Building a generator per step is most of a noisy run's time, so every row is drawn
+    once per process and kept: a sweep, a panel's twin and a race reuse the same rows, and
+    :func:`optimlab.run` draws all of a run's rows before its loop."""
+    rows = _NOISE.get((seed, dim))
+    have = 0 if rows is None else len(rows)
+    if have >= n:
+        return rows
+    new = np.empty((n - have, dim))
+    for k in range(have, n):
+        new[k - have] = np.random.default_rng((seed, k)).standard_normal(dim)
+    rows = new if rows is None else np.concatenate([rows, new])
+    if sum(r.size for r in _NOISE.values()) + new.size > _NOISE_FLOATS:
+        _NOISE.clear()
+    _NOISE[(seed, dim)] = rows
+    return rows
 
 
 def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str | None = None
@@ -59,11 +84,9 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
     Its gradient is :math:`A x` and its Hessian ``A``; the eigenvalues of ``A`` are the
     curvatures :math:`\lambda_i` the chapters analyse.
     """
-    A = np.array(A, dtype=float)
+    A = np.array(check.finite("A", A))
     if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
         raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
-    if not np.isfinite(A).all():
-        raise ValueError(f"A must be finite, got A={A.tolist()!r}")
     d = A.shape[0]
     eig = np.linalg.eigvalsh(A)
     bounded = eig.min() >= 0
@@ -95,6 +118,7 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
 
 def diagonal_bowl(a: float, b: float, *, bounds, name: str | None = None) -> Objective:
     r""":math:`f(x, y) = a x^2 + b y^2`, curvatures :math:`2a` and :math:`2b`."""
+    a, b = check.number("a", a), check.number("b", b)
     return quadratic(np.diag([2 * a, 2 * b]), bounds=bounds,
                      name=name or f"{a:g}x² + {b:g}y²", tex=f"{a:g}x_1^2 + {b:g}x_2^2")
 
@@ -120,13 +144,17 @@ def rotated_bowl() -> Objective:
 
 def saddle() -> Objective:
     r"""The saddle :math:`f(x, y) = x^2 - y^2`: no minimiser, escape along :math:`y`."""
-    obj = quadratic(np.diag([2.0, -2.0]), bounds=((-1.5, 1.5), (-1.5, 1.5)),
-                    name="x² − y² (saddle)", tex="x^2 - y^2")
-    return obj
+    return quadratic(np.diag([2.0, -2.0]), bounds=((-1.5, 1.5), (-1.5, 1.5)),
+                     name="x² − y² (saddle)", tex="x^2 - y^2")
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
-    r"""Rosenbrock's banana :math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, minimum at :math:`(a, a^2)`."""
+    r"""Rosenbrock's banana :math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, minimum at :math:`(a, a^2)`.
+
+    ``a`` is any finite number and ``b > 0`` (for :math:`b \le 0` there is no minimum)."""
+    a = check.number("a", a)
+    b = float(check.positive("b", check.number("b", b)))
+    name = "Rosenbrock" if (a, b) == (1.0, 100.0) else f"Rosenbrock a={a:g}, b={b:g}"
 
     def f(p):
         x, y = p[..., 0], p[..., 1]
@@ -137,7 +165,7 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
         r = y - x * x
         return np.stack([-2 * (a - x) - 4 * b * x * r, 2 * b * r], axis=-1)
 
-    return Objective("Rosenbrock", f, grad, 2, np.array([a, a * a]), 0.0,
+    return Objective(name, f, grad, 2, np.array([a, a * a]), 0.0,
                      ((-2.0, 2.0), (-1.0, 3.0)), rf"({a:g}-x)^2 + {b:g}(y-x^2)^2")
 
 
@@ -176,7 +204,10 @@ def least_squares_1d(x: float = 2.0, y: float = 4.0, *, half: bool = True) -> Ob
     ``half=False`` gives :math:`L = (y - wx)^2` with :math:`g = -2x(y - wx)`. The chapter
     shows why RMSprop's path hardly notices the factor 2.
     """
-    c = 0.5 if half else 1.0
+    x, y = check.number("x", x), check.number("y", y)
+    if x == 0:
+        raise ValueError("x must be a nonzero number (w* = y/x), got x=0")
+    c = 0.5 if check.flag("half", half) else 1.0
 
     def f(w):
         return c * (y - w[..., 0] * x) ** 2
@@ -192,6 +223,8 @@ def least_squares_1d(x: float = 2.0, y: float = 4.0, *, half: bool = True) -> Ob
 def noisy(objective: Objective, sigma: float, seed: int = 0) -> Objective:
     r"""The same landscape with gradients :math:`\nabla f(x) + \sigma \xi_t`,
     :math:`\xi_t \sim \mathcal N(0, I)` drawn from ``(seed, t)``: reproducible."""
+    check.instance("objective", objective, Objective)
+    sigma = check.number("sigma", sigma)
     sigma = float(check.nonnegative("sigma", sigma))
     check.integer("seed", seed)
     return dataclasses.replace(objective, noise=sigma, seed=seed,
@@ -238,3 +271,26 @@ LANDSCAPES = {
     "seed000_bowl": seed000_bowl, "seed004_bowl": seed004_bowl, "rotated_bowl": rotated_bowl,
     "rosenbrock": rosenbrock, "beale": beale, "saddle": saddle,
 }
+
+
+def shifted_bowl(a, center, *, bounds, name: str | None = None) -> Objective:
+    r"""A diagonal bowl whose minimum is not at the origin,
+    :math:`f(x) = \tfrac12 \sum_i a_i (x_i - c_i)^2`, with gradient :math:`a \odot (x - c)`,
+    curvatures :math:`a_i > 0` and minimiser :math:`c`. (On the bowls centred at 0 an L2
+    penalty does not move the minimiser; on this one it does.)"""
+    a = np.array(check.finite("a", a), dtype=float)
+    c = np.array(check.finite("center", center), dtype=float)
+    if a.ndim != 1 or c.shape != a.shape or not np.all(a > 0):
+        raise ValueError(f"a must be positive and center of the same length, got a={a.tolist()}, "
+                         f"center={c.tolist()}")
+
+    def f(x):
+        return ((x - c) ** 2) @ (0.5 * a)
+
+    def grad(x):
+        return (x - c) * a
+
+    terms = " + ".join(f"{0.5 * ai:g}(x_{i + 1} - {ci:g})^2" for i, (ai, ci) in enumerate(zip(a, c)))
+    return Objective(name=name or terms.replace("_1", "₁").replace("_2", "₂").replace("^2", "²"),
+                     f=f, grad=grad, dim=a.size, minimizer=c.copy(), f_min=0.0,
+                     bounds=tuple(tuple(map(float, b)) for b in bounds), tex=terms)

@@ -28,7 +28,10 @@ EPS_PLACEMENTS = ("inside", "outside")
 
 
 class Optimizer(NamedTuple):
-    """An optimizer: ``init`` and ``step`` plus what is needed to label and rebuild it."""
+    """An optimizer: ``init`` and ``step`` plus what is needed to label and rebuild it:
+    ``factory(**hyperparams)`` builds the same optimizer. Convention arguments at their
+    defaults (``first_step="zero"``, ``bias_correction=True``, ``amsgrad_max`` without
+    AMSGrad) are left out, so labels name only what differs."""
 
     init: Callable[[np.ndarray], Any]
     step: Callable[[np.ndarray, np.ndarray, Any], tuple]
@@ -41,7 +44,10 @@ class Optimizer(NamedTuple):
         parts = []
         for key, value in self.hyperparams.items():
             if isinstance(value, (bool, np.bool_)):
-                if value:
+                if key in _ON_BY_DEFAULT:
+                    if not value:
+                        parts.append(_ON_BY_DEFAULT[key])
+                elif value:
                     parts.append(key)
                 continue
             if isinstance(value, str):
@@ -60,6 +66,7 @@ SYMBOLS = {"lr": "η", "gamma": "γ", "eps": "ε", "beta": "β", "beta1": "β₁
            "momentum": "μ", "dampening": "τ", "weight_decay": "λ",
            "initial_accumulator": "s₀"}
 _ZERO_IS_OFF = {"momentum", "dampening", "weight_decay", "initial_accumulator"}
+_ON_BY_DEFAULT = {"bias_correction": "no bias correction"}
 
 
 def _fmt(value) -> str:
@@ -73,13 +80,47 @@ def _hp(value: np.ndarray) -> np.ndarray:
     return value[..., None]
 
 
-def _batch(*values: np.ndarray) -> tuple:
-    return np.broadcast_shapes(*(np.shape(v) for v in values))
-
-
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den`` with 0/0 = 0, so that a zero gradient never moves a coordinate."""
-    return np.where(num == 0, 0.0, num / den)
+    """``num / den`` with 0/0 = 0, so that a zero gradient never moves a coordinate.
+
+    Only the nonzero numerators are divided, so 0/0 is never computed and never warns.
+    A nonzero numerator over a zero denominator (eps = 0 after s underflowed) is ±inf,
+    as in PyTorch; :func:`optimlab.run` reports that run as diverged."""
+    shape = np.shape(num)
+    if shape != np.shape(den):  # broadcast_shapes costs more than the division itself
+        shape = np.broadcast_shapes(shape, np.shape(den))
+    return np.divide(num, den, out=np.zeros(shape), where=num != 0)
+
+
+def _checked(step):
+    """``step`` as the public ``Optimizer.step``: ``x`` and ``g`` must be finite numbers of
+    fitting shapes (numpy's broadcast error names neither), and an overflow inside the
+    step shows as a non-finite result, not as a warning. :func:`optimlab.run` calls the
+    unchecked ``step.unchecked``: its arrays are right by construction, and a gradient
+    that overflows there is a divergence to record, not an error."""
+    def checked_step(x, g, state):
+        x, g = check.finite("x", x), check.finite("g", g)
+        if np.shape(g) != np.shape(x):
+            try:
+                np.broadcast_shapes(np.shape(x), np.shape(g))
+            except ValueError:
+                raise ValueError(f"g must have the shape of x, got x of shape {np.shape(x)} "
+                                 f"and g of shape {np.shape(g)}") from None
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return step(x, g, state)
+        except ValueError as err:  # numpy's broadcast error names no argument
+            shapes = {k: np.shape(v) for k, v in state._asdict().items() if v is not None}
+            raise ValueError(f"x of shape {np.shape(x)} and g of shape {np.shape(g)} do not fit "
+                             f"the state {shapes} (from init on another shape?): {err}") from None
+    checked_step.__doc__ = step.__doc__
+    checked_step.unchecked = step
+    return checked_step
+
+
+def unchecked_step(optimizer: "Optimizer"):
+    """The step function without the argument checks of ``optimizer.step`` (for loops)."""
+    return getattr(optimizer.step, "unchecked", optimizer.step)
 
 
 def _denominator(s: np.ndarray, eps: np.ndarray, placement: str) -> np.ndarray:
@@ -116,7 +157,7 @@ def sgd(lr) -> Optimizer:
     def step(x, g, state):
         return x - eta * g, SGDState(t=state.t + 1)
 
-    return Optimizer(init, step, "SGD", {"lr": lr}, _batch(lr))
+    return Optimizer(init, _checked(step), "SGD", {"lr": lr}, check.broadcast(lr=lr))
 
 
 # ---------------------------------------------------------------------- momentum
@@ -150,8 +191,10 @@ def momentum(lr, beta=0.9, *, dampening=0.0, nesterov=False, first_step="zero") 
     """
     lr = check.positive("lr", lr)
     beta = check.unit("beta", beta)
-    dampening = check.unit("dampening", dampening)
+    dampening = check.unit("dampening", dampening, hi_open=True)
     check.choice("first_step", first_step, FIRST_STEP)
+    nesterov = check.flag("nesterov", nesterov)
+    batch = check.broadcast(lr=lr, beta=beta, dampening=dampening)
     if nesterov and np.any(dampening != 0):
         raise ValueError(f"nesterov=True needs dampening=0, got dampening={dampening!r}")
     eta, b, damp = _hp(lr), _hp(beta), _hp(dampening)
@@ -167,8 +210,10 @@ def momentum(lr, beta=0.9, *, dampening=0.0, nesterov=False, first_step="zero") 
         return x - eta * direction, MomentumState(v=v, t=state.t + 1)
 
     hp = {"lr": lr, "beta": beta, "dampening": dampening, "nesterov": nesterov}
+    if first_step != "zero":  # like amsgrad_max: present where it changes the run
+        hp["first_step"] = first_step
     name = "Nesterov" if nesterov else "Momentum"
-    return Optimizer(init, step, name, hp, _batch(lr, beta, dampening))
+    return Optimizer(init, _checked(step), name, hp, batch)
 
 
 # ----------------------------------------------------------------------- Adagrad
@@ -196,6 +241,7 @@ def adagrad(lr, eps=1e-8, *, initial_accumulator=0.0, eps_placement="inside") ->
     eps = check.nonnegative("eps", eps)
     s0 = check.nonnegative("initial_accumulator", initial_accumulator)
     check.choice("eps_placement", eps_placement, EPS_PLACEMENTS)
+    batch = check.broadcast(lr=lr, eps=eps, initial_accumulator=s0)
     eta, e, s_init = _hp(lr), _hp(eps), _hp(s0)
 
     def init(x):
@@ -207,7 +253,7 @@ def adagrad(lr, eps=1e-8, *, initial_accumulator=0.0, eps_placement="inside") ->
         return x, AdagradState(s=s, t=state.t + 1)
 
     hp = {"lr": lr, "eps": eps, "eps_placement": eps_placement, "initial_accumulator": s0}
-    return Optimizer(init, step, "Adagrad", hp, _batch(lr, eps, s0))
+    return Optimizer(init, _checked(step), "Adagrad", hp, batch)
 
 
 # ----------------------------------------------------------------------- RMSprop
@@ -245,6 +291,8 @@ def rmsprop(lr, gamma=0.9, eps=1e-8, *, eps_placement="inside", centered=False,
     eps = check.nonnegative("eps", eps)
     mu = check.unit("momentum", momentum, hi_open=True)
     check.choice("eps_placement", eps_placement, EPS_PLACEMENTS)
+    centered = check.flag("centered", centered)
+    batch = check.broadcast(lr=lr, gamma=gamma, eps=eps, momentum=mu)
     eta, gam, e, mom = _hp(lr), _hp(gamma), _hp(eps), _hp(mu)
     use_momentum = bool(np.any(mu != 0))
 
@@ -263,7 +311,7 @@ def rmsprop(lr, gamma=0.9, eps=1e-8, *, eps_placement="inside", centered=False,
 
     hp = {"lr": lr, "gamma": gamma, "eps": eps, "eps_placement": eps_placement,
           "centered": centered, "momentum": mu}
-    return Optimizer(init, step, "RMSprop", hp, _batch(lr, gamma, eps, mu))
+    return Optimizer(init, _checked(step), "RMSprop", hp, batch)
 
 
 # -------------------------------------------------------------------------- Adam
@@ -328,19 +376,23 @@ def _adam(name, lr, beta1, beta2, eps, eps_placement, amsgrad, amsgrad_max,
     eps = check.nonnegative("eps", eps)
     check.choice("eps_placement", eps_placement, ADAM_EPS)
     check.choice("amsgrad_max", amsgrad_max, AMSGRAD_MAX)
+    amsgrad = check.flag("amsgrad", amsgrad)
+    bias_correction = check.flag("bias_correction", bias_correction)
     if eps_placement == "hat" and amsgrad and amsgrad_max == "corrected":
         raise ValueError("eps_placement='hat' works on the raw s_t; it needs "
                          "amsgrad_max='raw', got amsgrad_max='corrected'")
     l2 = check.nonnegative("weight_decay", l2)
     decoupled = check.nonnegative("weight_decay", decoupled)
+    batch = check.broadcast(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=l2 + decoupled)
     eta, b1, b2, e, wd_l2, wd = map(_hp, (lr, beta1, beta2, eps, l2, decoupled))
+    use_l2, use_decoupled = bool(l2.any()), bool(decoupled.any())  # once, not every step
 
     def init(x):
         return AdamState(m=_zeros(x), s=_zeros(x), s_max=_zeros(x) if amsgrad else None,
                          t=np.array(0))
 
     def step(x, g, state):
-        g = g + wd_l2 * x if l2.any() else g
+        g = g + wd_l2 * x if use_l2 else g
         t = state.t + 1
         m = b1 * state.m + (1.0 - b1) * g
         s = b2 * state.s + (1.0 - b2) * (g * g)
@@ -358,7 +410,7 @@ def _adam(name, lr, beta1, beta2, eps, eps_placement, amsgrad, amsgrad_max,
             direction = (np.sqrt(bc2) / bc1) * _ratio(m, np.sqrt(s_raw) + e)
         else:
             direction = _ratio(m / bc1, _denominator(s_hat, e, eps_placement))
-        if decoupled.any():
+        if use_decoupled:
             direction = direction + wd * x
         return x - eta * direction, AdamState(m=m, s=s, s_max=s_max, t=t)
 
@@ -368,9 +420,53 @@ def _adam(name, lr, beta1, beta2, eps, eps_placement, amsgrad, amsgrad_max,
     if amsgrad:
         hp["amsgrad_max"] = amsgrad_max
     if not bias_correction:
-        hp["no bias correction"] = True
-    return Optimizer(init, step, name, hp, _batch(lr, beta1, beta2, eps, l2, decoupled))
+        hp["bias_correction"] = False
+    return Optimizer(init, _checked(step), name, hp, batch)
 
 
-FACTORIES = {"sgd": sgd, "momentum": momentum, "adagrad": adagrad, "rmsprop": rmsprop,
-             "adam": adam, "adamw": adamw}
+# ---------------------------------------------------------------- effective step
+
+ADAPTIVE = ("Adagrad", "RMSprop", "Adam", "AdamW")
+
+
+def effective_step(optimizer: Optimizer, states) -> np.ndarray:
+    r"""The per-coordinate step an adaptive method applies at steps :math:`1..T`, from
+    its recorded states (fields stacked over time, as in a :class:`Trajectory`):
+
+    .. math::
+        a_t = \frac{\eta}{\sqrt{\tilde s_t + \epsilon}} \text{ (inside)}, \qquad
+        a_t = \frac{\eta}{\sqrt{\tilde s_t} + \epsilon} \text{ (outside)}, \qquad
+        a_t = \frac{\eta\sqrt{1-\beta_2^t}}{\sqrt{s_t} + \hat\epsilon} \text{ (hat)}
+
+    with :math:`\tilde s_t = s_t` for Adagrad, :math:`s_t - m_t^2` for centered RMSprop,
+    and Adam's bias-corrected :math:`\hat s_t = s_t / (1-\beta_2^t)` (AMSGrad: its running
+    maximum, of the raw or of the corrected :math:`s`). It multiplies the gradient
+    (Adagrad, RMSprop) or :math:`\hat m_t` (Adam) before any momentum buffer. Shape
+    ``(T, *batch, d)``.
+    """
+    check.choice("optimizer", optimizer.name, ADAPTIVE)
+    hp = optimizer.hyperparams
+    lr, eps = _hp(hp["lr"]), _hp(hp["eps"])
+    placement = hp["eps_placement"]
+    s = states.s[1:]
+    if optimizer.name == "RMSprop" and hp["centered"]:
+        s = np.maximum(s - states.m[1:] ** 2, 0.0)
+    scale = 1.0
+    if optimizer.name in ("Adam", "AdamW"):
+        s, scale = _adam_s(hp, states)
+    with np.errstate(divide="ignore"):  # eps = 0 with s = 0: an infinite step, shown as such
+        if placement == "hat":
+            return lr * np.sqrt(scale) / (np.sqrt(s) + eps)
+        return lr / _denominator(s, eps, placement)
+
+
+def _adam_s(hp: dict, states) -> tuple:
+    r"""Adam's :math:`\hat s_t` (raw :math:`s_t` for "hat") and :math:`1-\beta_2^t`."""
+    t = np.asarray(states.t[1:], dtype=float)
+    t = t.reshape(t.shape + (1,) * (states.s.ndim - t.ndim))
+    bc2 = 1.0 - _hp(hp["beta2"]) ** t if hp.get("bias_correction", True) else np.ones_like(t)
+    s = states.s[1:] if states.s_max is None else states.s_max[1:]
+    if hp["eps_placement"] == "hat":
+        return s, bc2
+    corrected_max = states.s_max is not None and hp.get("amsgrad_max") == "corrected"
+    return (s if corrected_max else s / bc2), 1.0

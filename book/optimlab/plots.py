@@ -18,7 +18,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from . import _validate as check
 from .objectives import Objective
+from .optimizers import effective_step as _effective_steps
 from .trajectory import Trajectory
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -109,6 +111,7 @@ def contour_levels(objective: Objective, z: np.ndarray, n: int = 14) -> np.ndarr
 
 def draw_contour(ax, objective: Objective, *, resolution: int = 160, n_levels: int = 14):
     """Filled contours (light greys) with thin level lines, axes set to the bounds."""
+    _two_d(objective)
     (x_lo, x_hi), (y_lo, y_hi) = objective.bounds
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     z = objective.f(np.stack([gx, gy], axis=-1))
@@ -145,12 +148,37 @@ def _last_finite(xs: np.ndarray):
     return xs[ok[-1]], ok[-1] < len(xs) - 1
 
 
+def _two_d(objective) -> None:
+    check.instance("objective", objective, Objective)
+    if objective.dim != 2:
+        raise ValueError(f"objective must be 2-D to draw its contours, got "
+                         f"{objective.name!r} with dim={objective.dim}")
+
+
+def _single_run(name: str, tr) -> Trajectory:
+    check.instance(name, tr, Trajectory)
+    if tr.batch_shape:
+        raise ValueError(f"{name} must be a single run, got a batch of shape {tr.batch_shape}; "
+                         "index the sweep first (tr[i])")
+    return tr
+
+
 def _runs(paths) -> list[tuple[str, Trajectory]]:
+    """``paths`` (a Trajectory, a list or a mapping label -> Trajectory) as single runs."""
     if isinstance(paths, Trajectory):
-        return [(paths.label(), paths)]
-    if isinstance(paths, Mapping):
-        return list(paths.items())
-    return [(p.label(), p) for p in paths]
+        runs = [(paths.label(), paths)]
+    elif isinstance(paths, Mapping):
+        runs = list(paths.items())
+    elif isinstance(paths, (list, tuple)):
+        runs = [(p.label() if isinstance(p, Trajectory) else "?", p) for p in paths]
+    else:
+        raise TypeError(f"paths must be a Trajectory, a list or a mapping of them, "
+                        f"got paths={paths!r}")
+    if not runs:
+        raise ValueError("paths must hold at least one run, got none")
+    for label, tr in runs:
+        _single_run(f"paths[{label!r}]", tr)
+    return runs
 
 
 def _describe_run(label: str, tr: Trajectory) -> str:
@@ -163,20 +191,56 @@ def _describe_run(label: str, tr: Trajectory) -> str:
 
 
 def contour_paths(objective: Objective, paths, *, title: str | None = None, ax=None,
-                  size: str = "page", legend: bool = True) -> Plot:
+                  size: str = "page", legend: bool = True, equal_aspect: bool = False,
+                  legend_loc: str = "best") -> Plot:
     """Contour plot of ``objective`` with one path or several (a Trajectory, a list, or a
-    mapping label -> Trajectory; each a single run)."""
+    mapping label -> Trajectory; each a single run).
+
+    With ``equal_aspect=True`` one unit has the same length on both axes, so a stretched
+    bowl looks stretched (and the figure becomes as wide as the bounds are). Otherwise,
+    if the bounds make the two scales differ by more than 10 %, the ratio is written on
+    the figure and in the alt text, because a contour plot on unequal scales hides
+    exactly the stretch it is meant to show. ``legend_loc`` is passed to matplotlib, except
+    ``"below"``, which puts the legend under the axes, where it covers no path."""
+    _two_d(objective)
     runs = _runs(paths)
     fig, ax = (ax.figure, ax) if ax is not None else _single(size)
     draw_contour(ax, objective)
     for k, (label, tr) in enumerate(runs):
         draw_path(ax, tr.x, k, label, lw=3 if size == "slide" else 2.2)
     ax.set_title(title or objective.name)
-    if legend:
-        ax.legend(loc="best", fontsize=FONT[size] - 1, framealpha=0.9)
+    if legend and legend_loc == "below":  # outside the axes: covers no path
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=1,
+                  fontsize=FONT[size] - 2, frameon=False)
+    elif legend:
+        ax.legend(loc=legend_loc, fontsize=FONT[size] - 1, framealpha=0.9)
+    note = ""
+    if equal_aspect:
+        ax.set_aspect("equal", adjustable="box")
+        note = " Both axes have the same scale."
+    else:
+        ratio = axis_scale_ratio(ax)
+        if not 1 / 1.1 <= ratio <= 1.1:
+            text = f"axis scales unequal: 1 unit of $x_2$ is {_fmt(ratio)}× 1 unit of $x_1$"
+            ax.text(0.01, 0.01, text, transform=ax.transAxes, fontsize=FONT[size] - 3,
+                    ha="left", va="bottom", color="#333333",
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.8})
+            note = (f" The axis scales are unequal: one unit of x2 is drawn {_fmt(ratio)} "
+                    "times as long as one unit of x1.")
     alt = (f"Contour plot of f = {objective.name}. " +
-           "; ".join(_describe_run(lbl, tr) for lbl, tr in runs) + ".")
+           "; ".join(_describe_run(lbl, tr) for lbl, tr in runs) + "." + note)
     return Plot(fig, alt)
+
+
+def axis_scale_ratio(ax) -> float:
+    """How much longer one unit of the vertical axis is drawn than one unit of the
+    horizontal axis: ``(height / (y_hi - y_lo)) / (width / (x_hi - x_lo))`` in display
+    units (1 for equal scales). Read from the figure's size, after layout."""
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    return float((box.height / abs(y_hi - y_lo)) / (box.width / abs(x_hi - x_lo)))
 
 
 def _single(size):
@@ -184,13 +248,16 @@ def _single(size):
     return fig, axes[0, 0]
 
 
-def side_by_side(panels: Sequence[tuple[Objective, object, str]], *, size: str = "page") -> Plot:
-    """Several contour plots in a row: ``[(objective, paths, title), ...]``."""
+def side_by_side(panels: Sequence[tuple[Objective, object, str]], *, size: str = "page",
+                 equal_aspect: bool = False, legend_loc: str = "best") -> Plot:
+    """Several contour plots in a row: ``[(objective, paths, title), ...]``
+    (``equal_aspect`` and ``legend_loc`` as in :func:`contour_paths`)."""
     fig, axes = new_figure(ncols=len(panels), size=size)
     alts = []
     for ax, (objective, paths, title) in zip(axes.flat, panels):
         alts.append(f"{title}: " + contour_paths(objective, paths, title=title, ax=ax,
-                                                 size=size).alt)
+                                                 size=size, equal_aspect=equal_aspect,
+                                                 legend_loc=legend_loc).alt)
     return Plot(fig, f"{len(panels)} contour plots side by side. " + " ".join(alts))
 
 
@@ -214,6 +281,44 @@ def loss_curves(paths, *, title: str = "Loss gap per step", size: str = "page") 
         f"{_fmt(float(tr.loss[-1] - tr.objective.f_min))}" if not np.all(tr.diverged)
         else f"{lbl}: diverges at step {int(tr.diverged_at)}" for lbl, tr in runs) + "."
     return Plot(fig, alt)
+
+
+DISTINCT = (0, 1, 2, 3, 6, 5, 4)  # palette order that keeps the two oranges apart
+
+
+def level_curves(curves: Mapping[str, np.ndarray], *, levels: Mapping[str, float] | None = None,
+                 start: int = 0, ylabel: str = r"$f(x_t) - f^\star$",
+                 title: str = "Loss gap per step", size: str = "page") -> Plot:
+    r"""Curves already computed by the caller (``{label: y}``, entry ``i`` at step
+    ``start + i``) on a log scale, and for some labels a horizontal line at a predicted
+    level (``{label: value}``), dashed, in the colour of that label's curve. For six
+    curves or fewer no two share the vermilion/orange pair of the palette."""
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError("curves must be a non-empty mapping label -> values, "
+                         f"got curves={curves!r}")
+    for label, y in curves.items():
+        check.vector(f"curves[{label!r}]", y)
+    fig, ax = _single(size)
+    colour = {}
+    for k, (label, y) in enumerate(curves.items()):
+        y = np.asarray(y, dtype=float)
+        colour[label] = PALETTE[DISTINCT[k % 7]]
+        ax.semilogy(start + np.arange(len(y)), np.where(y > 0, y, np.nan), label=label,
+                    color=colour[label], ls=LINESTYLES[k % 7], lw=2)
+    for label, value in (levels or {}).items():
+        ax.axhline(float(value), color=colour.get(label, "#000000"), ls=(0, (6, 3)), lw=1.4,
+                   label=f"{label}: predicted {_fmt(float(value))}")
+    ax.set_xlabel("step $t$")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=FONT[size] - 3, ncol=2)
+    alt = (f"{title}, log scale, from step {start}: " + "; ".join(
+        f"{label} from {_fmt(float(np.asarray(y)[0]))} to {_fmt(float(np.asarray(y)[-1]))}"
+        for label, y in curves.items()))
+    if levels:
+        alt += "; dashed lines at the predicted levels " + ", ".join(
+            f"{label} {_fmt(float(v))}" for label, v in levels.items())
+    return Plot(fig, alt + ".")
 
 
 def rate_curve(lr, rate, *, measured: Mapping[float, float] | None = None,
@@ -254,9 +359,11 @@ def rate_curve(lr, rate, *, measured: Mapping[float, float] | None = None,
 
 def ema_weights(gammas: Iterable[float], steps: int = 40, *, size: str = "page") -> Plot:
     r"""The weight :math:`(1-\gamma)\gamma^k` an EMA gives to the gradient ``k`` steps back."""
+    gammas = check.vector("gammas", list(gammas) if isinstance(gammas, Iterable) else gammas)
+    gammas = [float(g) for g in check.unit("gammas", gammas)]
+    steps = check.integer("steps", steps, 1, 10_000)
     fig, ax = _single(size)
     k = np.arange(steps)
-    gammas = list(gammas)
     for i, g in enumerate(gammas):
         ax.plot(k, (1 - g) * g**k, label=f"γ = {g:.2f}", color=PALETTE[i % 7],
                 ls=LINESTYLES[i % 7], marker=MARKERS[i % 7], ms=3, lw=2)
@@ -268,34 +375,60 @@ def ema_weights(gammas: Iterable[float], steps: int = 40, *, size: str = "page")
     return Plot(fig, alt)
 
 
-def effective_step(tr: Trajectory, *, size: str = "page") -> Plot:
+def effective_step(tr: Trajectory, *, size: str = "page",
+                   thresholds: Mapping[str, float] | None = None) -> Plot:
     r"""Per-coordinate effective step :math:`\eta / \mathrm{den}_t` of an adaptive method
-    (RMSprop, Adagrad, Adam), read from the recorded state ``s``."""
+    (Adagrad, RMSprop, Adam), read from the recorded state: for Adam from the
+    bias-corrected :math:`\hat s_t` (see :func:`optimlab.optimizers.effective_step`).
+
+    ``thresholds`` draws horizontal lines at named step sizes, for instance the stability
+    limits :math:`2/\lambda_i` of gradient descent on each curvature
+    (``{"2/λ₂ = 0.2": 0.2}``); the values are computed by the caller."""
+    _single_run("tr", tr)
     hp = tr.optimizer.hyperparams
-    s = tr.states.s
-    lr, eps = float(np.squeeze(hp["lr"])), float(np.squeeze(hp["eps"]))
-    den = np.sqrt(s + eps) if hp.get("eps_placement") == "inside" else np.sqrt(s) + eps
-    with np.errstate(divide="ignore"):
-        eff = lr / den[1:]
+    eff = _effective_steps(tr.optimizer, tr.states)
     fig, ax = _single(size)
     for i in range(eff.shape[-1]):
         ax.semilogy(np.arange(1, tr.steps + 1), eff[:, i], color=PALETTE[i],
                     ls=LINESTYLES[i], lw=2, label=f"coordinate $x_{i + 1}$")
+    for k, (name, value) in enumerate((thresholds or {}).items()):
+        ax.axhline(float(value), color=PALETTE[(eff.shape[-1] + k) % len(PALETTE)],
+                   ls=":", lw=1.6, label=name)
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"effective step $\eta/\sqrt{s_t+\epsilon}$" if hp.get("eps_placement") ==
-                  "inside" else r"effective step $\eta/(\sqrt{s_t}+\epsilon)$")
+    ax.set_ylabel(_effective_label(tr.optimizer.name, hp["eps_placement"]))
     ax.set_title(tr.label())
     ax.legend(fontsize=FONT[size] - 1)
     alt = (f"Effective per-coordinate step of {tr.label()} against step: " + "; ".join(
-        f"x{i + 1} from {_fmt(eff[0, i])} to {_fmt(eff[-1, i])}" for i in range(eff.shape[-1]))
-        + ".")
-    return Plot(fig, alt)
+        f"x{i + 1} from {_fmt(eff[0, i])} to {_fmt(eff[-1, i])}" for i in range(eff.shape[-1])))
+    if thresholds:
+        alt += "; dotted horizontal lines at " + ", ".join(
+            f"{name} ({_fmt(float(v))})" for name, v in thresholds.items())
+    return Plot(fig, alt + ".")
+
+
+def _effective_label(name: str, placement: str) -> str:
+    if placement == "hat":
+        return r"effective step $\eta\sqrt{1-\beta_2^t}/(\sqrt{s_t}+\hat\epsilon)$"
+    s = r"\hat s_t" if name in ("Adam", "AdamW") else "s_t"
+    if placement == "inside":
+        return rf"effective step $\eta/\sqrt{{{s}+\epsilon}}$"
+    return rf"effective step $\eta/(\sqrt{{{s}}}+\epsilon)$"
 
 
 def sweep_heatmap(tr: Trajectory, *, metric: str = "final_loss", tol: float = 1e-6,
-                  title: str | None = None, size: str = "page") -> Plot:
+                  title: str | None = None, size: str = "page",
+                  lines: Mapping[str, tuple] | None = None,
+                  points: Mapping[str, tuple] | None = None) -> Plot:
     """Heatmap of a two-axis sweep: the final loss gap, or the steps to reach ``tol``.
-    Diverged runs (and runs that never reach ``tol``) are hatched."""
+
+    Cells without a value are hatched, in two kinds: runs that diverged (dark grey,
+    crossed) and runs that stayed finite but never reached ``tol`` or ended at no gap
+    (light grey, dotted). ``lines`` (``{label: (x, y)}``, in the units of the horizontal
+    and vertical axes) and ``points`` (``{label: (x, y)}``) are drawn on top, for instance
+    a stability boundary and an optimum computed by the caller."""
+    check.instance("tr", tr, Trajectory)
+    check.choice("metric", metric, ("final_loss", "steps_to"))
+    tol = float(check.positive("tol", tol))
     if len(tr.grid) != 2:
         raise ValueError(f"sweep_heatmap needs a sweep over 2 hyperparameters, got {list(tr.grid)}")
     (ny, yv), (nx, xv) = tr.grid.items()
@@ -313,8 +446,29 @@ def sweep_heatmap(tr: Trajectory, *, metric: str = "final_loss", tol: float = 1e
     norm = LogNorm() if metric == "final_loss" and np.isfinite(shown).any() else None
     mesh = ax.pcolormesh(_edges(xv), _edges(yv), shown, cmap="viridis", norm=norm)
     bad = ~np.isfinite(shown)
-    ax.pcolormesh(_edges(xv), _edges(yv), np.where(bad, 1.0, np.nan), cmap="Greys",
-                  vmin=0, vmax=3, hatch="xx", shading="flat")
+    div = bad & np.broadcast_to(np.asarray(tr.diverged, dtype=bool), bad.shape)
+    slow = bad & ~div
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Patch, Rectangle
+    ex, ey = _edges(xv), _edges(yv)
+    keys = []
+    for cells, face, hatch, name in ((div, "#6e6e6e", "xx", "diverged"),
+                                     (slow, "#e4e4e4", "..", "finite, tolerance not reached")):
+        if cells.any():
+            ax.add_collection(PatchCollection(
+                [Rectangle((ex[j], ey[i]), ex[j + 1] - ex[j], ey[i + 1] - ey[i])
+                 for i, j in zip(*np.nonzero(cells))],
+                facecolor=face, edgecolor="#9a9a9a", linewidth=0, hatch=hatch))
+            keys.append(Patch(fc=face, hatch=hatch, ec="#9a9a9a", lw=0.5, label=name))
+    for k, (name, (lx, ly)) in enumerate((lines or {}).items()):
+        (h,) = ax.plot(lx, ly, color=PALETTE[(1 + k) % 7], ls=LINESTYLES[1 + k], lw=2.2, label=name)
+        keys.append(h)
+    for k, (name, (px, py)) in enumerate((points or {}).items()):
+        (h,) = ax.plot([px], [py], ls="none", marker="*", ms=15, mfc="#F0E442", mec="black",
+                       label=name, zorder=6)
+        keys.append(h)
+    ax.set_xlim(ex[0], ex[-1])
+    ax.set_ylim(ey[0], ey[-1])
     if _log_axis(xv):
         ax.set_xscale("log")
     if _log_axis(yv):
@@ -322,14 +476,23 @@ def sweep_heatmap(tr: Trajectory, *, metric: str = "final_loss", tol: float = 1e
     ax.set_xlabel(_axis_name(nx))
     ax.set_ylabel(_axis_name(ny))
     fig.colorbar(mesh, ax=ax, label=cbar)
+    if keys:
+        ax.legend(handles=keys, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                  fontsize=FONT[size] - 2, frameon=False)
     ax.set_title(title or f"{tr.optimizer.name} on {tr.objective.name}")
     n_bad = int(bad.sum())
     best = np.unravel_index(np.nanargmin(shown), shown.shape) if np.isfinite(shown).any() else None
     alt = (f"Heatmap of {cbar.replace('$', '')} over {_axis_name(ny)} (vertical) and "
            f"{_axis_name(nx)} (horizontal) for {tr.optimizer.name} on {tr.objective.name}; "
-           f"{n_bad} of {bad.size} settings hatched (diverged or not reached)")
+           f"{n_bad} of {bad.size} settings hatched (diverged or not reached): "
+           f"{int(div.sum())} diverged (dark grey, crossed), {int(slow.sum())} finite but "
+           "not reached (light grey, dotted)")
     if best is not None:
         alt += f"; best at {ny}={_fmt(yv[best[0]])}, {nx}={_fmt(xv[best[1]])}"
+    for name in (lines or {}):
+        alt += f"; line: {name}"
+    for name, (px, py) in (points or {}).items():
+        alt += f"; point {name} at {nx}={_fmt(float(px))}, {ny}={_fmt(float(py))}"
     return Plot(fig, alt + ".")
 
 
@@ -390,14 +553,18 @@ def steps_heatmap(results: Mapping[str, Trajectory], *, tol: float, multipliers=
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Rectangle
 
-    tol = float(tol)
-    if not (np.isfinite(tol) and tol > 0):
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(tol) and tol > 0):
         raise ValueError(f"tol must be a positive number, got tol={tol!r}")
+    tol = float(tol)
+    if not isinstance(results, Mapping):
+        raise TypeError(f"results must be a mapping label -> Trajectory, got results={results!r}")
     if not results:
         raise ValueError("steps_heatmap needs at least one sweep, got an empty mapping")
     labels = list(results)
     first = results[labels[0]]
     for label, tr in results.items():
+        check.instance(f"results[{label!r}]", tr, Trajectory)
         if list(tr.grid) != ["lr"]:
             raise ValueError(f"steps_heatmap needs one-axis sweeps over lr; {label!r} sweeps "
                              f"{list(tr.grid) or 'nothing'}")
@@ -546,8 +713,9 @@ def iterates(paths, *, coord: int = 0, title: str | None = None, size: str = "pa
     """One coordinate of each run against the step, on a linear scale, with the
     minimiser and (for projected runs) the edges of the domain marked."""
     runs = _runs(paths)
-    fig, ax = _single(size)
     obj = runs[0][1].objective
+    coord = check.integer("coord", coord, 0, obj.dim - 1)
+    fig, ax = _single(size)
     for k, (label, tr) in enumerate(runs):
         ax.plot(np.arange(tr.steps + 1), tr.x[:, coord], label=label, color=PALETTE[k % 7],
                 ls=LINESTYLES[k % 7], marker=MARKERS[k % 7], markevery=max(1, tr.steps // 12),
@@ -555,8 +723,8 @@ def iterates(paths, *, coord: int = 0, title: str | None = None, size: str = "pa
     if obj.minimizer is not None:
         ax.axhline(obj.minimizer[coord], color="#000000", lw=1, ls=":", label="minimiser")
     if obj.domain is not None:
-        for edge in obj.domain[coord]:
-            ax.axhline(edge, color="#777777", lw=1)
+        for k, edge in enumerate(obj.domain[coord]):
+            ax.axhline(edge, color="#777777", lw=1, label="edge of the domain" if k == 0 else None)
     ax.set_xlabel("step $t$")
     ax.set_ylabel(f"$x_{{{coord + 1}}}$" if obj.dim > 1 else "$x_t$")
     ax.set_title(title or obj.name)
@@ -564,4 +732,7 @@ def iterates(paths, *, coord: int = 0, title: str | None = None, size: str = "pa
     alt = (f"Coordinate {coord + 1} against step on {obj.name}: " + "; ".join(
         f"{label} from {_fmt(float(tr.x[0, coord]))} to "
         f"{_fmt(float(_last_finite(tr.x)[0][coord]))}" for label, tr in runs) + ".")
+    if obj.domain is not None:
+        lo, hi = obj.domain[coord]
+        alt += f" Grey lines mark the edges of the domain, {_fmt(lo)} and {_fmt(hi)}."
     return Plot(fig, alt)

@@ -9,11 +9,13 @@ precomputed run that matches the controls. The page-side script
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
 import uuid
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -88,13 +90,29 @@ def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:
     }
 
 
+_PROBE = np.random.default_rng(0).uniform(-2.0, 2.0, (5, 2))
+
+
 def _landscape_key(objective) -> str | None:
     """The name of the LANDSCAPES constructor that builds ``objective``, if any (lets a
-    test recompute a panel's paths from the page alone)."""
+    test recompute a panel's paths from the page alone). A parametrised landscape
+    (``rosenbrock(a=2)``) matches no constructor: the name alone would not tell them
+    apart, so the values at a few probe points must agree too."""
     for key, make in LANDSCAPES.items():
-        if make().name == objective.name:
-            return key
+        ref = make()
+        if ref.name == objective.name and ref.dim == objective.dim and \
+                np.allclose(ref.f(_PROBE), objective.f(_PROBE), rtol=1e-12, atol=0):
+            return key  # same formula, same numbers: rtol only absorbs rounding
     return None
+
+
+def factory_name(factory) -> str:
+    """``rmsprop``, or ``adam(eps_placement='hat')`` for a ``functools.partial``."""
+    if isinstance(factory, functools.partial):
+        args = [repr(a) for a in factory.args]
+        args += [f"{k}={v!r}" for k, v in factory.keywords.items()]
+        return f"{factory_name(factory.func)}({', '.join(args)})"
+    return getattr(factory, "__name__", repr(factory))
 
 
 def control_html(cid: str, label: str, labels: list, index: int, values=None) -> str:
@@ -143,13 +161,13 @@ def panel_html(panel, panel_id: str | None = None) -> str:
             for c in data["controls"]]
     spec = vega_spec(data, panel_id, panel.objective, panel.title or panel.objective.name)
     fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
-    caption = (f"{panel.factory.__name__} on f = {panel.objective.name} from "
+    caption = (f"{factory_name(panel.factory)} on f = {panel.objective.name} from "
                f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
                + (f", {fixed}" if fixed else "") +
                f". Paths precomputed for {len(data['runs'])} settings; move a control to "
                "pick one.")
     alt = f"Interactive contour plot of {panel.objective.name} with the path of the chosen setting"
-    recipe = {"factory": panel.factory.__name__, "objective": _landscape_key(panel.objective),
+    recipe = {"factory": factory_name(panel.factory), "objective": _landscape_key(panel.objective),
               "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
               "controls": [c["name"] for c in data["controls"]]}
     return figure_html(panel_id, rows, spec, caption, alt, recipe)

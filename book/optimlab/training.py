@@ -27,7 +27,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from . import _validate as check
-from .optimizers import SYMBOLS, Optimizer
+from .optimizers import SYMBOLS, Optimizer, unchecked_step
 from .plots import LINESTYLES, MARKERS, PALETTE, Plot, new_figure
 
 # ------------------------------------------------------------------------ data
@@ -114,14 +114,20 @@ def load(name: str, *, test_fraction: float = 0.25, seed: int = 0,
     predicts the mean has a training loss (half the mean squared error) of 0.5.
     """
     check.choice("name", name, tuple(DATASETS))
-    frac = float(check.in_range("test_fraction", test_fraction, 0.0, 1.0,
-                                lo_open=True, hi_open=True))
+    frac = check.number("test_fraction", test_fraction)
+    frac = float(check.in_range("test_fraction", frac, 0.0, 1.0, lo_open=True, hi_open=True))
     seed = check.integer("seed", seed)
+    standardize = check.flag("standardize", standardize)
     task, description = DATASETS[name]
     X, y = _read(name)
     X = np.asarray(X, dtype=float)
-    perm = np.random.default_rng(seed).permutation(len(X))
     n_test = max(1, round(frac * len(X)))
+    if len(X) - n_test < 2:  # standardising needs two training examples
+        most = (len(X) - 1.5) / len(X)
+        raise ValueError(f"test_fraction must leave at least 2 of the {len(X)} examples of "
+                         f"{name!r} for training (test_fraction below about {most:.4f}), "
+                         f"got test_fraction={test_fraction!r}")
+    perm = np.random.default_rng(seed).permutation(len(X))
     test, tr = perm[:n_test], perm[n_test:]
     X_train, X_test = X[tr], X[test]
     if standardize:
@@ -131,6 +137,9 @@ def load(name: str, *, test_fraction: float = 0.25, seed: int = 0,
     if task == "regression":
         y = np.asarray(y, dtype=float)
         mu, sd = y[tr].mean(), y[tr].std()
+        if sd == 0:
+            raise ValueError(f"test_fraction={test_fraction!r} leaves {len(tr)} training "
+                             "examples with one target value; use a smaller test_fraction")
         y_train, y_test, n_classes = (y[tr] - mu) / sd, (y[test] - mu) / sd, 0
     else:
         y = np.asarray(y, dtype=int)
@@ -469,7 +478,7 @@ def train(optimizer: Optimizer, model: Model, data: Dataset, *, epochs: int, bat
     """
     if not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be an optimlab Optimizer, got {optimizer!r}")
-    epochs = check.integer("epochs", epochs, 1)
+    epochs = check.integer("epochs", epochs, 1, check.MAX_STEPS)
     seed = check.integer("seed", seed)
     blowup = float(check.positive("blowup", blowup))
     n = data.n_train
@@ -502,6 +511,7 @@ def train(optimizer: Optimizer, model: Model, data: Dataset, *, epochs: int, bat
 
     with np.errstate(all="ignore"):
         state = optimizer.init(w)
+        step = unchecked_step(optimizer)  # a gradient that overflows is a divergence here
         evaluate(0)
         k = 0
         for e in range(1, epochs + 1):
@@ -510,7 +520,7 @@ def train(optimizer: Optimizer, model: Model, data: Dataset, *, epochs: int, bat
             for i in range(0, n, batch_size):
                 idx = order[i:i + batch_size]
                 minibatch[k], g = model.loss_grad(w, data.X_train[idx], data.y_train[idx])
-                w, state = optimizer.step(w, g, state)
+                w, state = step(w, g, state)
                 k += 1
             seconds[e] = seconds[e - 1] + time.perf_counter() - start
             evaluate(e)

@@ -8,8 +8,8 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from . import _validate as check
-from .objectives import Objective
-from .optimizers import Optimizer
+from .objectives import Objective, noise_rows
+from .optimizers import Optimizer, unchecked_step
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,17 +58,34 @@ class Trajectory:
         return np.where(hit.any(axis=0), first, -1)
 
     def __getitem__(self, index) -> "Trajectory":
-        """One run (or a slice) of a sweep: ``tr[i, j]`` indexes the batch axes."""
-        index = index if isinstance(index, tuple) else (index,)
+        """One run (or a slice) of a sweep: ``tr[i, j]`` indexes the batch axes with
+        integers or slices; axes not indexed are kept whole, with their grid."""
+        index = _batch_index(index, self.batch_shape)
         full = (slice(None),) + index
         states = type(self.states)(*(
             None if f is None else (f if np.ndim(f) == 1 else f[full])
             for f in self.states))
-        grid = {k: v[i] for (k, v), i in zip(self.grid.items(), index)
-                if not isinstance(i, (int, np.integer))}
+        names = list(self.grid) if len(self.grid) == len(index) else [None] * len(index)
+        grid = {k: self.grid[k][i] for k, i in zip(names, index)
+                if k is not None and isinstance(i, slice)}
         return dataclasses.replace(
             self, x=self.x[full], loss=self.loss[full], states=states,
             diverged=self.diverged[index], diverged_at=self.diverged_at[index], grid=grid)
+
+
+def _batch_index(index, batch: tuple) -> tuple:
+    """``index`` as a tuple of ints and slices, one per batch axis at most."""
+    index = index if isinstance(index, tuple) else (index,)
+    for i in index:
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer, slice)):
+            raise TypeError(f"index must be integers or slices, got index={index!r}")
+    if len(index) > len(batch):
+        raise ValueError(f"index={index!r} has {len(index)} entries, but this trajectory "
+                         f"has {len(batch)} batch axes (shape {batch})")
+    for i, n in zip(index, batch):
+        if not isinstance(i, slice) and not -n <= i < n:
+            raise ValueError(f"index={index!r} is out of range for batch shape {batch}")
+    return index + (slice(None),) * (len(batch) - len(index))
 
 
 def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
@@ -78,20 +95,29 @@ def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
     Hyperparameter arrays in ``optimizer`` and batch axes in ``x0`` broadcast into
     one batch of independent runs. A run is diverged at the first iterate that is
     not finite or has a coordinate larger than ``blowup * (1 + |x0|)``; it never
-    raises and never emits numpy warnings.
+    raises and never emits numpy warnings. ``steps`` is at most
+    ``optimlab._validate.MAX_STEPS``, and the record must fit in ``MAX_BYTES``.
     """
-    steps = check.integer("steps", steps)
+    check.instance("optimizer", optimizer, Optimizer, " (call the factory: sgd(0.1), not sgd)")
+    check.instance("objective", objective, Objective)
+    blowup = float(check.positive("blowup", check.number("blowup", blowup)))
     x0 = check.point("x0", x0, objective.dim)
-    batch = np.broadcast_shapes(x0.shape[:-1], optimizer.batch_shape)
+    batch = _run_batch(x0, optimizer)
     x = np.broadcast_to(x0, batch + (objective.dim,)).copy()
+    with np.errstate(all="ignore"):
+        state = optimizer.init(x)
+    fields = 2 + sum(f is not None and np.ndim(f) > 0 for f in state)  # x, loss, state
+    steps = check.steps("steps", steps, fields * x.size)
     xs = np.empty((steps + 1,) + x.shape)
     xs[0] = x
     with np.errstate(all="ignore"):
-        state = optimizer.init(x)
         record = _Recorder(state, steps)
         box = None if objective.domain is None else np.array(objective.domain, dtype=float).T
+        step = unchecked_step(optimizer)
+        if objective.noise:
+            noise_rows(objective.seed, objective.dim, steps)  # all of the run's noise at once
         for t in range(steps):
-            x, state = optimizer.step(x, objective.gradient(x, t), state)
+            x, state = step(x, objective.gradient(x, t), state)
             if box is not None:
                 x = np.clip(x, box[0], box[1])
             xs[t + 1] = x
@@ -105,6 +131,14 @@ def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
         xs[dead] = np.nan
         loss[dead] = np.nan
     return Trajectory(xs, loss, record.stacked(), diverged, diverged_at, objective, optimizer)
+
+
+def _run_batch(x0: np.ndarray, optimizer: Optimizer) -> tuple:
+    try:
+        return np.broadcast_shapes(x0.shape[:-1], optimizer.batch_shape)
+    except ValueError:
+        raise ValueError(f"x0 has batch shape {x0.shape[:-1]} and the optimizer's "
+                         f"hyperparameters {optimizer.batch_shape}; they must broadcast") from None
 
 
 def _divergence(xs, loss, x0, blowup) -> np.ndarray:
@@ -138,21 +172,38 @@ def sweep(factory: Callable[..., Optimizer], objective: Objective, x0, steps: in
           **params) -> Trajectory:
     """Run every combination of the listed hyperparameters in one vectorised pass.
 
-    Keyword arguments given as lists or 1-D arrays become grid axes, in the order
-    given; anything else (numbers, strings, flags) is passed unchanged. For example
+    Keyword arguments given as lists or 1-D arrays of numbers become grid axes, in the
+    order given; anything else (numbers, strings, flags, tuples such as torch's
+    ``betas``) is passed unchanged. Strings and flags cannot be swept. For example
     ``sweep(rmsprop, bowl, x0, 200, lr=np.geomspace(1e-3, 1, 100), gamma=[0.9, 0.99])``
     returns ``x`` of shape ``(201, 100, 2, 2)`` and ``grid == {"lr": ..., "gamma": ...}``.
     """
-    axes = {k: np.asarray(v, dtype=float) for k, v in params.items()
-            if isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1}
+    if not callable(factory) or isinstance(factory, Optimizer):
+        raise TypeError(f"factory must be an optimizer factory such as sgd, got {factory!r}")
+    check.instance("objective", objective, Objective)
+    axes = {k: _axis(k, v) for k, v in params.items() if isinstance(v, (list, np.ndarray))}
     if not axes:
         raise ValueError("sweep needs at least one hyperparameter given as a list of values, "
                          f"got {sorted(params)}")
     fixed = {k: v for k, v in params.items() if k not in axes}
+    x0 = check.point("x0", x0, objective.dim)
     mesh = np.meshgrid(*axes.values(), indexing="ij")
     optimizer = factory(**fixed, **dict(zip(axes, mesh)))
-    x0 = check.point("x0", x0, objective.dim)
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"factory must return an Optimizer, got {type(optimizer).__name__}")
     if x0.ndim != 1:
         raise ValueError(f"sweep takes a single start point of shape ({objective.dim},), "
                          f"got shape {x0.shape}")
     return dataclasses.replace(run(optimizer, objective, x0, steps), grid=axes)
+
+
+def _axis(name: str, values) -> np.ndarray:
+    """One grid axis: a non-empty 1-D list or array of numbers."""
+    raw = np.asarray(values, dtype=object if isinstance(values, list) else None)
+    if raw.ndim != 1 or raw.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D list of values to sweep, "
+                         f"got {name}={values!r} (shape {raw.shape})")
+    if any(isinstance(v, (str, bytes, bool, np.bool_)) for v in raw.tolist()):
+        raise ValueError(f"{name} cannot be swept: strings and flags are not grid axes, "
+                         f"got {name}={values!r}; run one sweep per value")
+    return check.finite(name, values)

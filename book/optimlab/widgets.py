@@ -25,7 +25,7 @@ from PIL import Image
 from . import _validate as check
 from .objectives import Objective
 from .optimizers import Optimizer
-from .plots import _fmt, _last_finite, _point, draw_contour, draw_path, new_figure
+from .plots import _fmt, _last_finite, _point, _two_d, draw_contour, draw_path, new_figure
 from .trajectory import Trajectory, run, sweep
 
 
@@ -71,8 +71,9 @@ MENU_LABELS = {"eps_placement": "ε placement (√)"}
 
 def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, steps: int, *,
                  title: str | None = None, grids: dict | None = None, **params) -> "Panel":
-    """Build a panel. Numbers become sliders, tuples of strings become menus, anything
-    else (flags) is fixed. ``grids`` overrides the twin's grid for a control."""
+    """Build a panel. Numbers become sliders (inside the slider's range), non-empty tuples
+    of strings become menus, flags, strings and None are fixed; anything else is refused.
+    ``grids`` overrides the twin's grid for a slider."""
     return Panel(factory, objective, x0, steps, params, title=title, grids=grids or {})
 
 
@@ -83,9 +84,12 @@ class TwinDisplay:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/html": self.static_html(), "text/plain": repr(self)}
         try:
-            view = self.widget()._repr_mimebundle_()
-        except Exception:  # no widget front-end (plain Python): the twin alone
+            live = self.widget()
+        except ModuleNotFoundError as err:  # no ipywidgets: the twin alone
+            if err.name != "ipywidgets":
+                raise
             return bundle
+        view = live._repr_mimebundle_()
         view = view[0] if isinstance(view, tuple) else view
         return {**bundle, **view, "text/html": bundle["text/html"]}
 
@@ -94,26 +98,26 @@ class Panel(TwinDisplay):
     """A slider panel; see the module docstring."""
 
     def __init__(self, factory, objective, x0, steps, params, *, title=None, grids=None):
-        self.factory, self.objective, self.steps = factory, objective, check.integer("steps", steps)
+        if not callable(factory) or isinstance(factory, Optimizer):
+            raise TypeError(f"factory must be an optimizer factory such as sgd, got {factory!r}")
+        _two_d(objective)
+        self.factory, self.objective = factory, objective
         self.x0 = check.point("x0", x0, objective.dim)
+        if self.x0.ndim != 1:
+            raise ValueError(f"x0 must be one start point of shape ({objective.dim},), "
+                             f"got shape {self.x0.shape}")
+        self.steps = check.steps("steps", steps)
         self.title = title
         self.sliders, self.menus, self.fixed = {}, {}, {}
         for name, value in params.items():
-            if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-                self.menus[name] = value
-            elif isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
-                if name not in CONTROLS:
-                    raise ValueError(f"no slider is defined for {name}={value!r}; "
-                                     f"sliders exist for {sorted(CONTROLS)}")
-                control = CONTROLS[name]
-                if grids and name in grids:
-                    control = dataclasses.replace(control, grid=tuple(grids[name]))
-                self.sliders[name] = (control, float(value))
-            else:
-                self.fixed[name] = value
+            self._classify(name, value)
+        self._apply_grids(grids or {})
         self.values = {**{k: v for k, (_, v) in self.sliders.items()},
                        **{k: v[0] for k, v in self.menus.items()}}
-        factory(**self.fixed, **self.values)  # fail now, not at the first slider move
+        for name, options in self.menus.items():  # fail now, not at the first menu click
+            for option in options:
+                factory(**self.fixed, **{**self.values, name: option})
+        factory(**self.fixed, **self.values)
         self._figure = None
         self._last = None  # the run of the current values, once a move has computed it
 
@@ -126,11 +130,54 @@ class Panel(TwinDisplay):
         """The run for the current values (updated by ``values``)."""
         return run(self.optimizer(**values), self.objective, self.x0, self.steps)
 
+    def _classify(self, name, value):
+        """A number is a slider, a tuple of strings a menu, a flag or string fixed."""
+        if isinstance(value, tuple):
+            if not value or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"{name}={value!r}: a menu is a non-empty tuple of strings; "
+                                 "flags cannot be swept or put in a menu (pass True or False)")
+            self.menus[name] = value
+        elif isinstance(value, (int, float, np.integer, np.floating)) \
+                and not isinstance(value, (bool, np.bool_)):
+            if name not in CONTROLS:
+                raise ValueError(f"no slider is defined for {name}={value!r}; "
+                                 f"sliders exist for {sorted(CONTROLS)}")
+            c = CONTROLS[name]
+            value = check.number(name, value)
+            _in_control(c, name, value)
+            self.sliders[name] = (c, value)
+        elif value is None or isinstance(value, (bool, np.bool_, str)):
+            self.fixed[name] = value
+        else:
+            raise ValueError(f"{name}={value!r}: a panel value must be a number (a slider), "
+                             "a tuple of strings (a menu), or a fixed flag, string or None")
+
+    def _apply_grids(self, grids):
+        if not isinstance(grids, dict):
+            raise TypeError(f"grids must be a dict name -> list of values, got grids={grids!r}")
+        for name, grid in grids.items():
+            if name not in self.sliders:
+                raise ValueError(f"grids names {name!r}, which is not a slider here; the "
+                                 f"sliders are {sorted(self.sliders)}")
+            c, value = self.sliders[name]
+            values = check.finite(f"grids[{name!r}]", grid)
+            if values.ndim != 1 or values.size == 0:
+                raise ValueError(f"grids[{name!r}] must be a non-empty 1-D list, got {grid!r}")
+            for v in values:
+                _in_control(c, f"grids[{name!r}]", float(v))
+            self.sliders[name] = (dataclasses.replace(c, grid=tuple(values.tolist())), value)
+
     def update(self, **values) -> bytes:
-        """What a slider move does: set the values, recompute the path, return the PNG."""
-        self.values.update(values)
-        self._last = self.trajectory()
-        return self._path_figure().render(self._last.x)
+        """What a slider move does: set the values, recompute the path, return the PNG.
+        A bad value raises and leaves the panel as it was."""
+        for name in values:
+            if name not in self.values:
+                raise ValueError(f"{name!r} is not a control of this panel; its controls "
+                                 f"are {sorted(self.values)}")
+        tr = self.trajectory(**values)  # raises before anything is stored
+        png = self._path_figure().render(tr.x)
+        self.values, self._last = {**self.values, **values}, tr
+        return png
 
     def readout(self, tr: Trajectory | None = None) -> str:
         """One line on the run of the current values (the one the last move computed)."""
@@ -220,14 +267,14 @@ class Panel(TwinDisplay):
                 controls.append({"name": name, "label": MENU_LABELS.get(name, name),
                                  "labels": list(values), "index": 0})
         strides = np.cumprod((list(xs.shape[:-2]) + [1])[::-1])[::-1][1:]
+        coords = _rounded(np.moveaxis(xs, -1, -2).reshape(-1, xs.shape[-1], xs.shape[-2]))
         runs = []
-        for k, idx in enumerate(np.ndindex(*xs.shape[:-2])):
+        for k, idx in enumerate(np.ndindex(*xs.shape[:-2])):  # C order, as the reshape
             path = xs[idx]
             status = (f"diverged at step {div[idx]}" if div[idx] >= 0 else
                       f"after {self.steps} steps: x = {_point(path[-1])}, "
                       f"f(x) = {_fmt(float(loss[idx]))}")
-            runs.append({"k": k, "status": status,
-                         **{ax: _rounded(path[:, i]) for i, ax in enumerate("xy"[:path.shape[1]])}})
+            runs.append({"k": k, "status": status, **dict(zip("xy", coords[k]))})
         return {"controls": controls, "strides": [int(s) for s in strides], "runs": runs,
                 "bounds": self.objective.bounds, "steps": self.steps}
 
@@ -241,13 +288,52 @@ class Panel(TwinDisplay):
         return f"<Panel: {self.readout()}>"
 
 
+def _in_control(c: Control, name: str, value: float) -> None:
+    """The live slider clamps to its range, so a value outside it would show one setting
+    and compute another."""
+    if not c.lo <= value <= c.hi:
+        raise ValueError(f"{name} must be in [{c.lo:g}, {c.hi:g}] (the range of the "
+                         f"{c.label} slider), got {name}={value!r}")
+
+
 def _menu_index(names, menus, combo):
     it = iter(combo)
     return tuple(next(it) if n in menus else slice(None) for n in names)
 
 
+_POW10 = np.array([float(f"1e{i}") for i in range(23)])  # exact doubles up to 1e22
+
+
 def _rounded(values: np.ndarray) -> list:
-    return [None if not np.isfinite(v) else float(f"{v:.3g}") for v in values]
+    r"""``float(f"{v:.3g}")`` for every value, ``None`` where it is not finite (JSON null),
+    as nested lists of the shape of ``values``.
+
+    Vectorised: with :math:`k = 2 - \lfloor\log_{10}|v|\rfloor`, the three digits are
+    :math:`m = \mathrm{round}(v\,10^k)` and the value is :math:`m / 10^k` (or
+    :math:`m \cdot 10^{-k}`). For :math:`|k| \le 22` both :math:`10^{|k|}` and ``m`` are
+    exact doubles, so that one correctly rounded operation gives the double nearest the
+    decimal, which is what parsing the string gives. Values whose :math:`v\,10^k` lies
+    within 1e-9 of a tie (where the product's rounding could pick the other digit), and
+    values too large or small for the table, take the string path."""
+    shape = np.shape(values)
+    v = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(v)
+    a = np.abs(np.where(finite, v, 0.0))
+    with np.errstate(divide="ignore"):
+        k = np.where(a > 0, 2 - np.floor(np.log10(np.where(a > 0, a, 1.0))), 0).astype(int)
+    table = (np.abs(k) <= 22) & finite
+    p = _POW10[np.where(table, np.abs(k), 0)]
+    y = np.where(k >= 0, v * p, v / p)
+    m = np.round(np.where(table, y, 0.0))
+    out = np.where(k >= 0, m / p, m * p)
+    out = np.where(a > 0, out, v)  # zeros (and -0.0) stay as they are
+    frac = np.abs(y - np.trunc(np.where(table, y, 0.0)))
+    slow = finite & (a > 0) & (~table | (np.abs(frac - 0.5) < 1e-9))
+    for i in np.flatnonzero(slow):
+        out[i] = float(f"{v[i]:.3g}")
+    result = out.astype(object)
+    result[~finite] = None
+    return result.reshape(shape).tolist()
 
 
 class PathFigure:
