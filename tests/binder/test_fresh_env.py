@@ -1,23 +1,19 @@
-"""Binder builds its environment from requirements.txt alone: a fresh virtual
-environment made from that file (nothing else) executes every chapter.
-
-The environment lives in ``_build/binder-venv`` and is rebuilt whenever
-requirements.txt changes; pip's cache makes the rebuild a copy, not a download.
+"""Binder builds its environment from requirements.txt alone: in a fresh virtual
+environment made from that file (nothing else, see ``fresh_env.py``) every page of the
+book executes. The chapters with a deck run there in JupyterLab, with their live panels
+(``tests/slides/test_rise_live.py``); the other pages run here, with nbclient.
 """
 
-import hashlib
 import json
-import re
 import subprocess
-import venv
 from pathlib import Path
 
 import jupytext
 import nbformat
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-ENV = ROOT / "_build" / "binder-venv"
+import fresh_env
+
+ROOT = fresh_env.ROOT
 RUNNER = r"""
 import json, pathlib, sys
 import jupytext
@@ -29,42 +25,33 @@ for path in json.loads(sys.argv[1]):
         folder = str(pathlib.Path(path).parent)
         NotebookClient(nb, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": folder}}).execute()
-    except Exception as exc:  # report every failing chapter, not just the first
+    except Exception as exc:  # report every failing page, not just the first
         failures[path] = f"{type(exc).__name__}: {exc}"[-2000:]
 print(json.dumps(failures))
 """
-
-
-def _fresh_env() -> Path:
-    reqs = (ROOT / "requirements.txt").read_bytes()
-    stamp = ENV / "requirements.sha256"
-    digest = hashlib.sha256(reqs).hexdigest()
-    python = ENV / "bin" / "python"
-    if not (python.exists() and stamp.exists() and stamp.read_text() == digest):
-        venv.EnvBuilder(clear=True, with_pip=True).create(ENV)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        "-r", str(ROOT / "requirements.txt")], check=True)
-        subprocess.run([str(python), "-m", "ipykernel", "install", "--prefix", str(ENV)],
-                       check=True, capture_output=True)
-        stamp.write_text(digest)
-    return python
+WITHOUT_DECK = [doc for doc in fresh_env.toc_pages() if doc not in fresh_env.deck_chapters()]
 
 
 def _chapters() -> list[str]:
-    toc = json.dumps(yaml.safe_load((ROOT / "_toc.yml").read_text()))
-    files = re.findall(r'"(?:root|file)": "([^"]+)"', toc)
-    return [str(ROOT / f"{f}.md") for f in files]
+    return [str(ROOT / f"{doc}.md") for doc in fresh_env.toc_pages()]
 
 
-def test_requirements_alone_execute_every_chapter():
-    python = _fresh_env()
+def test_every_page_executes_in_the_fresh_environment_once():
+    """The pages run here and the chapters run in JupyterLab are the whole book, once."""
+    decks = fresh_env.deck_chapters()
+    assert sorted(WITHOUT_DECK + decks) == sorted(fresh_env.toc_pages())
+    assert len(decks) >= 8 and "book/intro" in WITHOUT_DECK
+
+
+def test_requirements_alone_execute_the_pages_without_a_deck(tmp_path):
+    python = fresh_env.python()
     # the fresh environment has none of the test tools: it really is requirements.txt alone
     probe = subprocess.run([str(python), "-c", "import pytest"], capture_output=True)
     assert probe.returncode != 0
-    out = subprocess.run([str(python), "-c", RUNNER, json.dumps(_chapters())], cwd=ROOT,
-                         capture_output=True, text=True, timeout=1200,
-                         env={"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(Path.home()),
-                              "JUPYTER_PATH": str(ENV / "share" / "jupyter")})
+    pages = [str(ROOT / f"{doc}.md") for doc in WITHOUT_DECK]
+    out = subprocess.run([str(python), "-c", RUNNER, json.dumps(pages)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600,
+                         env=fresh_env.environ(Path.home()))
     assert out.returncode == 0, out.stderr[-3000:]
     failures = json.loads(out.stdout.strip().splitlines()[-1])
     assert failures == {}

@@ -1,11 +1,14 @@
 """Live presenting: each presenter notebook, run in JupyterLab and shown by RISE.
 
-What an instructor does in ``make lab`` or Binder, done by Chromium against a local
-JupyterLab server (``127.0.0.1``, every other host blocked, the repository's own
-``.jupyter`` settings, an empty user and workspace directory):
+What an instructor does on Binder, done by Chromium against a local JupyterLab server
+started from Binder's environment (``requirements.txt`` alone, ``tests/binder/fresh_env.py``;
+``127.0.0.1``, every other host blocked, the repository's own ``.jupyter`` settings, an
+empty user and workspace directory). This is where each chapter with a deck is executed
+in that environment, so it also proves that requirements.txt alone runs the chapters:
 
 1. open ``book/_build/rise/<chapter>.ipynb`` (a copy, so the test leaves no outputs
-   behind) and *Run ▸ Run All Cells*: every cell runs, none fails;
+   behind) and *Run ▸ Run All Cells*: every cell runs, none fails, and the numbers the
+   chapter glues are the numbers the book build glued (wall-clock timings aside);
 2. open it as a slideshow (RISE's ``RISE:slideshow`` command, which saves the notebook
    and opens ``/rise/<path>`` in a new tab): one section per slide and, on the slides,
    every live panel the notebook drew there;
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import shutil
 import socket
 import subprocess
@@ -35,13 +39,16 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "book" / "_ext"))
+sys.path[:0] = [str(REPO / "book" / "_ext"), str(REPO / "tools"), str(REPO / "tests" / "binder")]
 from optimlab_slides import deck_chapters  # noqa: E402
 import _chromium  # noqa: E402
+import fresh_env  # noqa: E402
+import slides  # noqa: E402  (tools/slides.py)
 
 RISE_DIR = REPO / "book" / "_build" / "rise"
 # Same depth as RISE_DIR: the notebooks chdir to ../.. (book/) before importing optimlab.
-COPY_DIR = REPO / "book" / "_build" / "rise-live-test"
+# One folder per test process (pytest-xdist names them gw0, gw1, ...).
+COPY_DIR = REPO / "book" / "_build" / f"rise-live-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 NAMES = [posixpath.basename(d) for d in deck_chapters(REPO)]
 # jupyterlab-rise 0.43.1 logs "RangeError: Maximum call stack size exceeded" from its own
 # bundle (static/rise/*.js, FAST design tokens) for every notebook, ours or an empty one.
@@ -50,6 +57,9 @@ UPSTREAM = ("RangeError: Maximum call stack size exceeded", "/static/rise/")
 STACKS = """(() => { const log = console.error; console.error = (...a) =>
   log.apply(console, a.map(x => (x && x.stack) ? x.stack : x)); })();"""
 WIDGET = "application/vnd.jupyter.widget-view+json"
+# Glued wall-clock measurements, which no two runs share: names ending in _sec(onds) or _ms,
+# and the training chapter's tables with a seconds column.
+TIMINGS = re.compile(r"_(sec|seconds|ms)$|^train_(cmp|dig)_table$")
 # Code cells on the slides (not skipped, not notes) that show a live panel.
 PANELS_SHOWN = """[...document.querySelectorAll('.reveal .slides .jp-CodeCell:not(.reveal-skip)')]
   .filter(c => !c.closest('aside.notes') && c.querySelector('.widget-vbox .widget-slider'))"""
@@ -77,13 +87,14 @@ def lab(tmp_path_factory):
         pytest.fail(f"no presenter notebooks for {missing}: run `make slides`", pytrace=False)
     shutil.rmtree(COPY_DIR, ignore_errors=True)
     shutil.copytree(RISE_DIR, COPY_DIR)
+    python = fresh_env.python()
     home = tmp_path_factory.mktemp("jupyter")
     port = _free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(REPO / ".jupyter"),
+    env = {**fresh_env.environ(home), "JUPYTER_CONFIG_PATH": str(REPO / ".jupyter"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+    cmd = [str(python), "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
            "--ServerApp.disable_check_xsrf=True", "--LabApp.expose_app_in_browser=True",
            f"--ServerApp.root_dir={REPO / 'book'}"]
@@ -145,9 +156,22 @@ def _changed(rise, image, readout, before, name, how):
     return after
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_live_slideshow(lab, chromium, name):
-    chromium.run(_present, lab, name)
+# Two halves in two classes: `make test` runs the suite on two processes (pytest-xdist,
+# one class or module per process at a time), so the halves can present side by side.
+class TestSlideshowsFirstHalf:
+    @pytest.mark.parametrize("name", NAMES[0::2])
+    def test_live_slideshow(self, lab, chromium, name):
+        chromium.run(_present, lab, name)
+
+
+class TestSlideshowsSecondHalf:
+    @pytest.mark.parametrize("name", NAMES[1::2])
+    def test_live_slideshow(self, lab, chromium, name):
+        chromium.run(_present, lab, name)
+
+
+def test_the_halves_present_every_chapter():
+    assert sorted(NAMES[0::2] + NAMES[1::2]) == sorted(NAMES) and len(NAMES) >= 8
 
 
 def _present(browser, lab, name):
@@ -186,6 +210,13 @@ def _present(browser, lab, name):
         rise.locator(".reveal .slides > section").first.wait_for(timeout=60_000)
         sections = rise.locator(".reveal .slides > section").count()
         nb = json.loads((COPY_DIR / f"{name}.ipynb").read_text())  # as RISE saved it
+        built = slides._glue_values(f"book/{name}")
+        ran = slides.glue_text(slides.glue_outputs(nb))
+        differ = {k: (ran.get(k), v) for k, v in built.items()
+                  if ran.get(k) != v and not TIMINGS.search(k)}
+        assert set(ran) == set(built) and not differ, (
+            f"{name}: run in Binder's environment, the chapter glues other numbers "
+            f"(run, built): {dict(list(differ.items())[:5])}")
         kinds = [c["metadata"].get("slideshow", {}).get("slide_type") for c in nb["cells"]]
         assert sections == kinds.count("slide"), f"{name}: {sections} sections in RISE"
         panels = sum(1 for c, kind in zip(nb["cells"], kinds) if kind != "skip" and any(
