@@ -82,9 +82,11 @@ unit: $(VENV)/.test-installed
 unit-other-cpu: $(VENV)/.test-installed
 	$(OTHER_CPU) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_PARALLEL)
 
-# The unit tests on other CPU code paths first (cheap), then every test on the built book.
+# The unit tests on other CPU code paths first (cheap), the page load times on a quiet
+# machine, then every other test on the built book, on two processes.
 test: $(VENV)/.test-installed chromium book slides unit-other-cpu
-	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL)
+	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
+	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python tools/bench.py
@@ -94,9 +96,21 @@ serve:
 	@echo "Serving http://127.0.0.1:$(PORT)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
+# JupyterLab starts at once. The presenter notebooks are written again only when missing or
+# older than a chapter, optimlab or the slide tools, in the background (without a built
+# book that means running every chapter, about a minute and a half).
+RISE_SOURCES := $(wildcard book/*.md book/optimlab/*.py) tools/slides.py tools/rise.css
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: venv
-	-$(BIN)/python tools/slides.py rise  # presenter notebooks for RISE
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/book
+	@if [ -n "$$(find $(RISE_SOURCES) -newer book/_build/rise/.written 2>/dev/null)" ] \
+	    || [ ! -f book/_build/rise/.written ]; then \
+	  mkdir -p book/_build/rise; \
+	  echo "writing the presenter notebooks in the background (log: book/_build/rise.log)"; \
+	  ( $(BIN)/python tools/slides.py rise > book/_build/rise.log 2>&1 & ) ; \
+	fi
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.root_dir=$(CURDIR)/book $(ALLOW_ROOT)
 
 clean:
 	rm -rf _build book/_build $(VENV) node_modules assets/vendor .pytest_cache .hypothesis

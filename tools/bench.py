@@ -142,7 +142,8 @@ def bench_build():
 
 
 def bench_site():
-    """Page weight and load time per page of the built site; budgets 3 MB, 1 s, 40 MB."""
+    """Page weight and load time per page of the built site, against the budgets the
+    browser tests assert (``tests/browser/test_site.py``, ``test_load.py``)."""
     import functools
     import http.server
     import threading
@@ -154,6 +155,8 @@ def bench_site():
         return [("site budgets: no built site (run make book)", float("nan"))]
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
     from conftest import CHROMIUM, CHROMIUM_ARGS, served_bytes, site_files, toc_pages
+    from test_load import LOAD_BUDGET_S
+    from test_site import PAGE_BUDGET_MB, SITE_BUDGET_MB
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -183,14 +186,14 @@ def bench_site():
             files = site_files(urls, base)
             raw = sum(f.stat().st_size for f in files) / 1e6
             gz = sum(served_bytes(f) for f in files) / 1e6
-            rows.append((f"page {page_path}: weight as served gzip (MB, budget 3)", gz))
+            rows.append((f"page {page_path}: weight as served gzip (MB, budget {PAGE_BUDGET_MB:g})", gz))
             rows.append(("  weight uncompressed (MB)", raw))
-            rows.append(("  load on 127.0.0.1 (budget 1 s)", load))
+            rows.append((f"  load on 127.0.0.1 (budget {LOAD_BUDGET_S:g} s)", load))
             context.close()
         browser.close()
     server.shutdown()
     total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
-    rows.append(("whole site (MB, budget 40)", total))
+    rows.append((f"whole site (MB, budget {SITE_BUDGET_MB:g})", total))
     return rows
 
 

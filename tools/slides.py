@@ -696,6 +696,7 @@ def build_presenter_notebooks(site: Path, docs: list[str]) -> None:
             f"/* {path.stem}: no styles of its own; rise.css styles every deck. */\n")
         shown = sum(1 for c in nb.cells if c.metadata["slideshow"]["slide_type"] != "skip")
         print(f"{path.relative_to(ROOT)}: {shown} cells shown by RISE, {len(nb.cells)} in all")
+    (RISE_DIR / ".written").touch()  # `make lab` rewrites them when a source is newer
 
 
 def main(argv=None) -> None:

@@ -10,10 +10,6 @@ from conftest import SITE, served_bytes
 ALLOWED_SCHEMES = {"data", "blob"}
 # Budgets (``make bench`` prints the same measurements): what a page costs a reader.
 PAGE_BUDGET_MB = 3.0  # everything a page loads, lazy figures included, as served (gzip)
-# Navigation to the end of the load event, from 127.0.0.1: `make bench` reports it against
-# 1 s on a quiet machine; here other tests share the two cores, and a page takes up to
-# 2.4 s then, so the test holds it to 3 s: a page that doubles its cost still fails.
-LOAD_BUDGET_S = 3.0
 SITE_BUDGET_MB = 40.0  # the whole built site, decks included
 SEVERE = {"serious", "critical"}
 RAW_MATH = ("$$", "\\(", "\\[")
@@ -78,10 +74,6 @@ def test_page_weight_within_budget(report):
     heaviest = sorted(report.files, key=served_bytes)[-3:]
     assert weight <= PAGE_BUDGET_MB, (f"{weight:.2f} MB as served (budget {PAGE_BUDGET_MB}); "
                                       f"heaviest: {[f.name for f in heaviest]}")
-
-
-def test_page_loads_within_budget(report):
-    assert 0 < report.load_s <= LOAD_BUDGET_S, f"load took {report.load_s:.2f} s"
 
 
 def test_site_size_within_budget():
