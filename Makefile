@@ -11,14 +11,19 @@ BIN    := $(VENV)/bin
 HTML   := _build/html
 PORT   ?= 8000
 JB_FLAGS := -W -n --keep-going
-# Execution is cached by jupyter-cache, which keys on a notebook's code only, and Sphinx
-# rebuilds only pages whose source changed: whenever optimlab, the Sphinx extensions or
-# the site's own CSS/JS change, the cache and the built pages are dropped, so no stale
-# output survives.
-LIB_HASH = $(shell cat book/optimlab/*.py book/_ext/*.py assets/*.js assets/*.css _config.yml | sha256sum | cut -c1-16)
+# What a build may keep is decided by tools/stamp.py: a change to optimlab or to the pinned
+# environment drops the execution cache (jupyter-cache keys a notebook on its code only);
+# a change to the Sphinx extensions, the site's CSS/JS or the config drops only the
+# rendered pages, and no chapter is executed again for it.
+# The unit tests run a second time with numpy's dispatched SIMD kernels (AVX2/FMA and up)
+# and OpenBLAS's CPU-specific kernels switched off: other code paths, as on another CPU.
+OTHER_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Prescott
+# Two test processes (the machines have two cores); a module or class stays on one process,
+# so its fixtures (a browser, a JupyterLab server, a sweep) are made once.
+PYTEST_PARALLEL := -n 2 --dist loadscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book slides test unit notebooks browser bench serve lab clean venv assets chromium
+.PHONY: help book slides test unit unit-other-cpu bench serve lab clean venv assets chromium
 
 help:
 	@echo "make book    build the site into $(HTML) (creates .venv, installs what it needs)"
@@ -47,18 +52,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# JavaScript the site serves itself (MathJax, charts, axe-core): from npm, copied into assets/vendor.
-assets: node_modules/.installed $(VENV)/.book-installed
+# JavaScript the site serves itself (KaTeX's CSS and fonts, charts, MathJax for the decks):
+# from npm, copied into assets/vendor, again only when the npm lock or the copier changes.
+assets: assets/vendor/.installed
+
+assets/vendor/.installed: node_modules/.installed tools/vendor_assets.py | $(VENV)/.book-installed
 	$(BIN)/python tools/vendor_assets.py
+	touch $@
 
 chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# Stale pages are executed first, in parallel, into the cache the build then reads.
 book: venv assets
-	@stamp=_build/.optimlab-hash; \
-	if [ "$$(cat $$stamp 2>/dev/null)" != "$(LIB_HASH)" ]; then \
-	  rm -rf _build/.jupyter_cache _build/.doctrees _build/html _build/jupyter_execute; fi; \
-	mkdir -p _build; echo "$(LIB_HASH)" > $$stamp
+	$(BIN)/python tools/stamp.py refresh
+	$(BIN)/python tools/execute.py
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo
 	@echo "The book is built: open $(CURDIR)/$(HTML)/index.html (or run: make serve)"
@@ -71,8 +79,14 @@ slides: book
 unit: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests/unit -q
 
-test: $(VENV)/.test-installed chromium book slides
-	$(BIN)/python -m pytest tests -q
+unit-other-cpu: $(VENV)/.test-installed
+	$(OTHER_CPU) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_PARALLEL)
+
+# The unit tests on other CPU code paths first (cheap), the page load times on a quiet
+# machine, then every other test on the built book, on two processes.
+test: $(VENV)/.test-installed chromium book slides unit-other-cpu
+	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
+	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python tools/bench.py
@@ -82,9 +96,21 @@ serve:
 	@echo "Serving http://127.0.0.1:$(PORT)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
+# JupyterLab starts at once. The presenter notebooks are written again only when missing or
+# older than a chapter, optimlab or the slide tools, in the background (without a built
+# book that means running every chapter, about a minute and a half).
+RISE_SOURCES := $(wildcard book/*.md book/optimlab/*.py) tools/slides.py tools/rise.css
+ALLOW_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
 lab: venv
-	-$(BIN)/python tools/slides.py rise  # presenter notebooks for RISE
-	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/book
+	@if [ -n "$$(find $(RISE_SOURCES) -newer book/_build/rise/.written 2>/dev/null)" ] \
+	    || [ ! -f book/_build/rise/.written ]; then \
+	  mkdir -p book/_build/rise; \
+	  echo "writing the presenter notebooks in the background (log: book/_build/rise.log)"; \
+	  ( $(BIN)/python tools/slides.py rise > book/_build/rise.log 2>&1 & ) ; \
+	fi
+	JUPYTER_CONFIG_PATH=$(CURDIR)/.jupyter $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.root_dir=$(CURDIR)/book $(ALLOW_ROOT)
 
 clean:
 	rm -rf _build book/_build $(VENV) node_modules assets/vendor .pytest_cache .hypothesis

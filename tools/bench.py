@@ -141,19 +141,9 @@ def bench_build():
             ("  ratio cold / cached", cold / cached)]
 
 
-TEXT = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map"}
-
-
-def _gzipped(path: Path) -> int:
-    """Bytes a static host sends: text gzip-compressed, binaries (PNG, WOFF2) as they are."""
-    import gzip
-
-    data = path.read_bytes()
-    return len(gzip.compress(data, 6)) if path.suffix in TEXT else len(data)
-
-
 def bench_site():
-    """Page weight and load time per page of the built site; budgets 3 MB, 1 s, 40 MB."""
+    """Page weight and load time per page of the built site, against the budgets the
+    browser tests assert (``tests/browser/test_site.py``, ``test_load.py``)."""
     import functools
     import http.server
     import threading
@@ -164,7 +154,9 @@ def bench_site():
     if not (site / "index.html").exists():
         return [("site budgets: no built site (run make book)", float("nan"))]
     sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages
+    from conftest import CHROMIUM, CHROMIUM_ARGS, served_bytes, site_files, toc_pages
+    from test_load import LOAD_BUDGET_S
+    from test_site import PAGE_BUDGET_MB, SITE_BUDGET_MB
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -191,19 +183,17 @@ def bench_site():
                     new Promise(ok => { i.onload = i.onerror = ok; }))); }""")
             page.wait_for_load_state("networkidle")
             page.wait_for_timeout(300)
-            files = {site / u.split("#")[0].split("?")[0][len(base):] for u in urls
-                     if u.startswith(base)}
-            files = [f for f in files if f.is_file()]
+            files = site_files(urls, base)
             raw = sum(f.stat().st_size for f in files) / 1e6
-            gz = sum(_gzipped(f) for f in files) / 1e6
-            rows.append((f"page {page_path}: weight as served gzip (MB, budget 3)", gz))
+            gz = sum(served_bytes(f) for f in files) / 1e6
+            rows.append((f"page {page_path}: weight as served gzip (MB, budget {PAGE_BUDGET_MB:g})", gz))
             rows.append(("  weight uncompressed (MB)", raw))
-            rows.append(("  load on 127.0.0.1 (budget 1 s)", load))
+            rows.append((f"  load on 127.0.0.1 (budget {LOAD_BUDGET_S:g} s)", load))
             context.close()
         browser.close()
     server.shutdown()
     total = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
-    rows.append(("whole site (MB, budget 40)", total))
+    rows.append((f"whole site (MB, budget {SITE_BUDGET_MB:g})", total))
     return rows
 
 

@@ -512,16 +512,21 @@ FENCE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.
 ROLE = re.compile(r"\{(?P<role>[\w:-]*)\}`(?P<text>[^`]*)`")
 
 
-def _executed_glue(doc: str) -> dict[str, dict]:
-    """The chapter's glued outputs, found by running it (no built book, e.g. in Binder)."""
+def execute_chapter(doc: str):
+    """The chapter, run top to bottom (no built book, e.g. in Binder)."""
     import jupytext
     from nbclient import NotebookClient
 
     nb = jupytext.read(ROOT / f"{doc}.md")
     NotebookClient(nb, timeout=900, kernel_name="python3",
                    resources={"metadata": {"path": str((ROOT / doc).parent)}}).execute()
+    return nb
+
+
+def glue_outputs(nb) -> dict[str, dict]:
+    """The glued outputs of an executed notebook, by name, as myst-nb's ``.glue.json``."""
     glued = {}
-    for cell in nb.cells:
+    for cell in nb["cells"]:
         for output in cell.get("outputs", []):
             record = output.get("metadata", {}).get("scrapbook", {})
             if "name" in record:
@@ -531,11 +536,8 @@ def _executed_glue(doc: str) -> dict[str, dict]:
     return glued
 
 
-def _glue_values(doc: str) -> dict[str, str]:
-    """Glued values as text: from the book build if there is one, else by running the chapter."""
-    path = EXECUTED / f"{doc}.glue.json"
-    outputs = (json.loads(path.read_text(encoding="utf-8")) if path.is_file()
-               else _executed_glue(doc))
+def glue_text(outputs: dict[str, dict]) -> dict[str, str]:
+    """Glued outputs as the text a page shows (a glued string without its quotes)."""
     values = {}
     for name, output in outputs.items():
         text = output.get("data", {}).get("text/plain", "")
@@ -546,6 +548,14 @@ def _glue_values(doc: str) -> dict[str, str]:
             pass
         values[name] = text
     return values
+
+
+def _glue_values(doc: str) -> dict[str, str]:
+    """Glued values as text: from the book build if there is one, else by running the chapter."""
+    path = EXECUTED / f"{doc}.glue.json"
+    outputs = (json.loads(path.read_text(encoding="utf-8")) if path.is_file()
+               else glue_outputs(execute_chapter(doc)))
+    return glue_text(outputs)
 
 
 def _site_labels(site: Path, doc: str) -> dict[str, str]:
@@ -686,6 +696,7 @@ def build_presenter_notebooks(site: Path, docs: list[str]) -> None:
             f"/* {path.stem}: no styles of its own; rise.css styles every deck. */\n")
         shown = sum(1 for c in nb.cells if c.metadata["slideshow"]["slide_type"] != "skip")
         print(f"{path.relative_to(ROOT)}: {shown} cells shown by RISE, {len(nb.cells)} in all")
+    (RISE_DIR / ".written").touch()  # `make lab` rewrites them when a source is newer
 
 
 def main(argv=None) -> None:

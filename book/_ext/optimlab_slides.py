@@ -31,32 +31,19 @@ NOT_CHAPTERS = {"intro", "index", "notation", "bibliography", "references", "ins
                 "glossary", "preface"}
 
 
+def toc_pages(root: Path) -> list[str]:
+    """Docnames of every page of ``_toc.yml`` (``book/intro``, ...), the root first, in
+    reading order, as sphinx-external-toc (Jupyter Book's own parser) reads the file."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    return list(parse_toc_yaml(str(Path(root) / "_toc.yml")))
+
+
 def deck_chapters(root: Path) -> list[str]:
     """Docnames (``book/momentum``, ...) of the chapters in ``_toc.yml`` that get a deck:
     every page except the root page and the front/back matter in ``NOT_CHAPTERS``."""
-    import yaml
-
-    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(str(node["file"]))
-            for value in node.values():
-                if isinstance(value, (dict, list)):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    chapters = []
-    for doc in found:
-        doc = str(Path(doc).with_suffix("")) if doc.endswith((".md", ".ipynb")) else doc
-        if doc != toc.get("root") and Path(doc).name not in NOT_CHAPTERS and doc not in chapters:
-            chapters.append(doc)
-    return chapters
+    pages = toc_pages(root)
+    return [doc for doc in pages[1:] if Path(doc).name not in NOT_CHAPTERS]
 
 
 def _marker(index):

@@ -77,6 +77,29 @@ def noise_rows(seed: int, dim: int, n: int) -> np.ndarray:
     return rows
 
 
+def _dot_last(u, v):
+    """:math:`\\sum_j u_j v_j` over the last axis, added in index order.
+
+    Only elementwise arithmetic, which IEEE 754 rounds the same way whatever the array's
+    shape or the CPU: a batch of points gets the very bits each point gets alone. A matmul
+    picks its kernel (and so its rounding) by shape and CPU, and in a run that never
+    settles (RMSprop's restless end) a last-bit difference grows into a visible one.
+    """
+    total = u[..., 0] * v[..., 0]
+    for j in range(1, np.shape(u)[-1]):
+        total = total + u[..., j] * v[..., j]
+    return total
+
+
+def _matvec(x, A):
+    """``x @ A`` for points ``x`` of shape ``(..., d)``, summed in index order (see
+    ``_dot_last``)."""
+    total = x[..., :1] * A[0]
+    for j in range(1, A.shape[0]):
+        total = total + x[..., j:j + 1] * A[j]
+    return total
+
+
 def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str | None = None
               ) -> Objective:
     r"""The quadratic bowl :math:`f(x) = \tfrac12 x^\top A x` for a symmetric matrix ``A``.
@@ -95,16 +118,16 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
         a = np.diag(A).copy()
 
         def f(x):
-            return (x * x) @ (0.5 * a)
+            return _dot_last(x * x, 0.5 * a)
 
         def grad(x):
             return x * a
     else:
         def f(x):
-            return 0.5 * np.sum((x @ A) * x, axis=-1)
+            return 0.5 * _dot_last(_matvec(x, A), x)
 
         def grad(x):
-            return x @ A  # A is symmetric
+            return _matvec(x, A)  # A is symmetric
 
     return Objective(
         name=name or f"quadratic {A.tolist()}",

@@ -10,14 +10,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import optimlab_slides  # noqa: E402  (the book's one reading of _toc.yml)
+
 SITE = Path(os.environ.get("OPTIMLAB_SITE", REPO / "_build" / "html")).resolve()
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,26 +29,27 @@ CHROMIUM_ARGS = [
 ]
 # axe-core from npm (`make assets` runs `npm ci`); the tests inject it, the site never ships it.
 AXE_PATHS = [REPO / "node_modules/axe-core/axe.min.js"]
+# Files a static host sends compressed; binaries (PNG, WOFF2) go as they are.
+TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map"}
+
+
+def served_bytes(path: Path) -> int:
+    """Bytes a static host sends for ``path``: text gzip-compressed (level 6), binaries as is."""
+    import gzip
+
+    data = path.read_bytes()
+    return len(gzip.compress(data, 6)) if path.suffix in TEXT_SUFFIXES else len(data)
+
+
+def site_files(urls, base: str) -> list[Path]:
+    """The files of the built site behind the requested ``urls`` (on ``base``), each once."""
+    files = {SITE / u.split("#")[0].split("?")[0][len(base):] for u in urls if u.startswith(base)}
+    return sorted(f for f in files if f.is_file())
 
 
 def toc_pages() -> list[str]:
     """Site paths of the pages in _toc.yml: ``index.html``, the root, then every ``file:``."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    pages = ["index.html"] + [f"{Path(f).with_suffix('')}.html" for f in files]
-    return list(dict.fromkeys(pages))
+    return ["index.html"] + [f"{doc}.html" for doc in optimlab_slides.toc_pages(REPO)]
 
 
 def pytest_generate_tests(metafunc):
@@ -103,6 +107,8 @@ class PageReport:
     maths: dict = field(default_factory=dict)
     images: list[dict] = field(default_factory=list)
     axe: list[dict] = field(default_factory=list)
+    load_s: float = float("nan")  # navigation start to the end of the load event
+    files: list[Path] = field(default_factory=list)  # what it loaded, lazy figures included
     error: str = ""  # set if the page could not be loaded and inspected at all
 
 
@@ -178,9 +184,12 @@ def _visit(browser, url: str) -> PageReport:
         if url.endswith("/index.html"):  # the root index.html redirects to the root page
             page.wait_for_url(lambda u: not u.endswith("/index.html"))
             page.wait_for_load_state("networkidle")
+        rep.load_s = page.evaluate(
+            "() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000")
         rep.maths = page.evaluate(MATHS_JS)
         rep.images = page.evaluate(IMAGES_JS)
         page.wait_for_load_state("networkidle")  # anything MathJax or images pulled in
+        rep.files = site_files(rep.requests, url[:url.index("/", len("http://")) + 1])
         page.add_script_tag(path=str(axe))
         rep.axe = page.evaluate(AXE_JS)
     except Exception as exc:  # noqa: BLE001 - reported by every check of this page

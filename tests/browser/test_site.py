@@ -5,7 +5,12 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 
+from conftest import SITE, served_bytes
+
 ALLOWED_SCHEMES = {"data", "blob"}
+# Budgets (``make bench`` prints the same measurements): what a page costs a reader.
+PAGE_BUDGET_MB = 3.0  # everything a page loads, lazy figures included, as served (gzip)
+SITE_BUDGET_MB = 40.0  # the whole built site, decks included
 SEVERE = {"serious", "critical"}
 RAW_MATH = ("$$", "\\(", "\\[")
 
@@ -61,3 +66,17 @@ def test_axe_no_serious_violations(report):
     lines = [f"{v['id']} ({v['impact']}, {v['count']} nodes: {v['help']}): "
              + "; ".join(v["targets"][:5]) for v in bad]
     assert not bad, "axe-core violations:\n" + "\n".join(lines)
+
+
+def test_page_weight_within_budget(report):
+    assert report.files, "the page loaded no file of the site"
+    weight = sum(served_bytes(f) for f in report.files) / 1e6
+    heaviest = sorted(report.files, key=served_bytes)[-3:]
+    assert weight <= PAGE_BUDGET_MB, (f"{weight:.2f} MB as served (budget {PAGE_BUDGET_MB}); "
+                                      f"heaviest: {[f.name for f in heaviest]}")
+
+
+def test_site_size_within_budget():
+    assert (SITE / "index.html").is_file(), f"no built site at {SITE}: run `make book`"
+    total = sum(f.stat().st_size for f in SITE.rglob("*") if f.is_file()) / 1e6
+    assert total <= SITE_BUDGET_MB, f"the built site is {total:.1f} MB (budget {SITE_BUDGET_MB})"

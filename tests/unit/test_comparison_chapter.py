@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import optimlab as ol
+from numerics import assert_close
 
 CONTENDERS = {
     "SGD": (ol.sgd, {"lr": 1.0}),
@@ -86,7 +87,7 @@ def test_sweep_columns_are_plain_runs_from_the_same_start(sweeps):
         np.testing.assert_array_equal(tr.grid["lr"], MULT)  # base lr 1: columns are η
         for j in (0, 7, 14):
             alone = ol.run(factory(**{**kw, "lr": MULT[j]}), obj, x0, n)
-            np.testing.assert_allclose(tr.x[:, j], alone.x, rtol=1e-12, equal_nan=True)
+            assert_close(tr.x[:, j], alone.x)  # a sweep's column vs a run: batch rounding
 
 
 def test_the_race_is_the_tuned_column_of_the_sweep(sweeps, best, tuned):
@@ -94,7 +95,9 @@ def test_the_race_is_the_tuned_column_of_the_sweep(sweeps, best, tuned):
         races = ol.race(tuned, obj, x0, n, landscape=name)
         for label, tr in races.items():
             j = int(np.flatnonzero(MULT == best[name][label]["lr"])[0])
-            np.testing.assert_allclose(tr.x, sweeps[name][label].x[:, j], rtol=1e-12)
+            # the race runs alone, the sweep in a batch: other kernels, the same run up to
+            # rounding (which near the minimum is tiny against the run's scale)
+            assert_close(tr.x, sweeps[name][label].x[:, j])
 
 
 def test_no_choice_is_a_diverged_run_and_the_grid_holds_every_choice(best):

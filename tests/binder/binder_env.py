@@ -1,0 +1,72 @@
+"""Binder's environment, built here the way repo2docker's Python build pack builds it.
+
+repo2docker starts from its own base environment (JupyterLab, Notebook, JupyterHub's
+single-user server, ipywidgets, ...; ``base-environment.txt`` pins what its Python 3.11
+lock holds), installs ``requirements.txt`` on top of it, and then, because
+``pyproject.toml`` has a ``[project]`` table, ``pip install .`` (optimlab itself). This
+module makes that environment in ``_build/binder-venv`` (a virtual environment with none
+of the test tools), again only when one of those files changes; pip's cache makes that a
+copy, not a download. ``postBuild`` (which writes the presenter notebooks by running
+every chapter) is not run here: the presenter notebooks come from ``make slides``, and
+the live test checks that running the chapters there gives the build's numbers.
+
+Between them, two tests execute every page of the table of contents in this environment
+exactly once: ``tests/binder/test_binder_env.py`` the pages without a deck (nbclient),
+``tests/slides/test_rise_live.py`` every chapter with a deck, in this environment's
+JupyterLab, as a student on Binder would.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = ROOT / "_build" / "binder-venv"
+BASE = Path(__file__).with_name("base-environment.txt")
+INPUTS = [BASE, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import optimlab_slides  # noqa: E402
+
+
+def _pip(exe: Path, *args: str) -> None:
+    subprocess.run([str(exe), "-m", "pip", "--disable-pip-version-check", *args], check=True,
+                   cwd=ROOT)
+
+
+def python() -> Path:
+    """The environment's interpreter, (re)built first if one of its inputs changed."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in INPUTS)).hexdigest()
+    stamp, exe = ENV / "inputs.sha256", ENV / "bin" / "python"
+    ENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(ENV.parent / "binder-venv.lock", "w") as lock:  # tests in parallel build it once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (exe.exists() and stamp.exists() and stamp.read_text() == digest):
+            venv.EnvBuilder(clear=True, with_pip=True).create(ENV)
+            _pip(exe, "install", "-q", "-r", str(BASE))
+            _pip(exe, "install", "-q", "-r", "requirements.txt")
+            _pip(exe, "install", "-q", ".")
+            subprocess.run([str(exe), "-m", "ipykernel", "install", "--prefix", str(ENV)],
+                           check=True, capture_output=True)
+            stamp.write_text(digest)
+    return exe
+
+
+def environ(home: Path) -> dict[str, str]:
+    """Environment variables for processes of the Binder environment (nothing of ours)."""
+    exe = ENV / "bin" / "python"
+    return {"PATH": f"{exe.parent}:/usr/bin:/bin", "HOME": str(home),
+            "JUPYTER_PATH": str(ENV / "share" / "jupyter")}
+
+
+def toc_pages() -> list[str]:
+    """Docnames of every page in _toc.yml (``book/intro``, ...)."""
+    return optimlab_slides.toc_pages(ROOT)
+
+
+def deck_chapters() -> list[str]:
+    """The chapters with a deck: ``test_rise_live.py`` runs them in this environment."""
+    return optimlab_slides.deck_chapters(ROOT)
