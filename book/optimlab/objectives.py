@@ -308,7 +308,7 @@ def shifted_bowl(a, center, *, bounds, name: str | None = None) -> Objective:
                          f"center={c.tolist()}")
 
     def f(x):
-        return ((x - c) ** 2) @ (0.5 * a)
+        return _dot_last((x - c) ** 2, 0.5 * a)  # the same bits in a batch
 
     def grad(x):
         return (x - c) * a
