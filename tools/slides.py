@@ -7,7 +7,10 @@ RISE read::
     +++ {"slideshow": {"slide_type": "slide"}}     (a markdown cell; end it with a bare +++)
 
     ```{code-cell} ipython3
-    :slideshow: {"slide_type": "slide"}             (a code cell: its outputs go on the slide)
+    ---
+    slideshow:
+      slide_type: slide                             (a code cell: its outputs go on the slide)
+    ---
     ```
 
 ``slide`` starts a slide, ``subslide`` a vertical sub-slide, ``fragment`` appears on the
