@@ -41,6 +41,22 @@ class Control:
     log: bool
     grid: tuple = ()
 
+    def live_grid(self, value: float) -> np.ndarray:
+        """The live slider's positions: a grid through ``value`` itself, so the chapter's
+        value is a position exactly (a slider with ``min`` and ``step`` would snap it to
+        its own grid, and the kernel would then run another setting): 20 positions a
+        decade on a log scale, steps of 0.01 otherwise, within the control's range."""
+        if self.log:
+            k = np.arange(np.floor(20 * np.log10(self.lo / value)),
+                          np.ceil(20 * np.log10(self.hi / value)) + 1)
+            g = value * 10.0 ** (k / 20)
+        else:
+            k = np.arange(np.floor((self.lo - value) / 0.01), np.ceil((self.hi - value) / 0.01) + 1)
+            g = np.round(value + 0.01 * k, 12)
+        g[k == 0] = value
+        tol = 1e-12 * max(abs(self.lo), abs(self.hi))
+        return g[(g >= self.lo - tol) & (g <= self.hi + tol)]
+
     def static_grid(self, value: float) -> np.ndarray:
         """Grid values for the twin, always including ``value``."""
         if self.grid:
@@ -75,6 +91,50 @@ def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, st
     of strings become menus, flags, strings and None are fixed; anything else is refused.
     ``grids`` overrides the twin's grid for a slider."""
     return Panel(factory, objective, x0, steps, params, title=title, grids=grids or {})
+
+
+def _number_control(w, name, c, value, move):
+    """A slider over ``c.live_grid(value)`` beside a box for any value, kept in step: the
+    slider sends its exact grid value, the box what was typed; each move runs once."""
+    grid = c.live_grid(value)
+    slider = w.SelectionSlider(options=[(f"{v:.4g}", float(v)) for v in grid], value=value,
+                               description=c.label, continuous_update=True,
+                               style={"description_width": "7em"}, layout=w.Layout(width="28em"))
+    box = w.FloatText(value=value, continuous_update=False, layout=w.Layout(width="8em"),
+                      tooltip=f"any {c.label}: type it and press Enter")
+    busy = []
+
+    def from_slider(change):
+        if not busy and move(name, change["new"]):
+            busy.append(1)
+            box.value = change["new"]
+            busy.clear()
+
+    def from_box(change):
+        if busy:
+            return
+        busy.append(1)
+        if move(name, change["new"]):
+            slider.value = _nearest(grid, change["new"], c.log)
+        else:
+            box.value = change["old"]
+        busy.clear()
+
+    slider.observe(from_slider, names="value")
+    box.observe(from_box, names="value")
+    row = w.HBox([slider, box])
+    row.name_, row.slider, row.box = name, slider, box
+    return row
+
+
+def _nearest(grid: np.ndarray, value: float, log: bool) -> float:
+    """The grid position nearest ``value`` (by ratio on a log scale; a value at or below
+    zero goes to the first position)."""
+    if log:
+        if value <= 0:
+            return float(grid[0])
+        return float(grid[np.argmin(np.abs(np.log(grid) - np.log(value)))])
+    return float(grid[np.argmin(np.abs(grid - value))])
 
 
 class TwinDisplay:
@@ -195,33 +255,32 @@ class Panel(TwinDisplay):
     # ------------------------------------------------------------- live widget
 
     def widget(self):
-        """The live ipywidgets panel (needs a kernel)."""
+        """The live ipywidgets panel (needs a kernel). Each number is a slider over a grid
+        through the chapter's value and a box that takes any value typed (Enter): the
+        kernel always runs exactly the value shown, never a value the front end rounded."""
         import ipywidgets as w
 
-        controls = []
-        for name, (c, value) in self.sliders.items():
-            cls = w.FloatLogSlider if c.log else w.FloatSlider
-            kw = (dict(base=10, min=np.log10(c.lo), max=np.log10(c.hi), step=0.05)
-                  if c.log else dict(min=c.lo, max=c.hi, step=0.01))
-            controls.append(cls(value=value, description=c.label, readout_format=".3g",
-                                continuous_update=True, style={"description_width": "7em"},
-                                layout=w.Layout(width="32em"), **kw))
-            controls[-1].name_ = name
-        for name, options in self.menus.items():
-            controls.append(w.ToggleButtons(options=options,
-                                            description=MENU_LABELS.get(name, name),
-                                            style={"description_width": "7em"}))
-            controls[-1].name_ = name
         image = w.Image(value=self.update(), format="png", layout=w.Layout(max_width="100%"))
         text = w.HTML(value=html.escape(self.readout()))
 
-        def on_change(change):
-            image.value = self.update(**{change["owner"].name_: change["new"]})
+        def move(name, value):
+            try:
+                image.value = self.update(**{name: value})
+            except ValueError as err:  # a typed value outside the control's range
+                text.value = html.escape(str(err))
+                return False
             text.value = html.escape(self.readout())
+            return True
 
-        for c in controls:
-            c.observe(on_change, names="value")
-        return w.VBox([*controls, image, text])
+        rows = [_number_control(w, name, c, value, move)
+                for name, (c, value) in self.sliders.items()]
+        for name, options in self.menus.items():
+            menu = w.ToggleButtons(options=options, description=MENU_LABELS.get(name, name),
+                                   style={"description_width": "7em"})
+            menu.name_ = name
+            menu.observe(lambda change: move(change["owner"].name_, change["new"]), names="value")
+            rows.append(menu)
+        return w.VBox([*rows, image, text])
 
     # -------------------------------------------------------- kernel-free twin
 

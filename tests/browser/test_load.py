@@ -5,15 +5,16 @@ while other tests share the two cores says more about them than about the page. 
 page is loaded in a fresh browser context from 127.0.0.1 and timed from navigation to
 the end of its load event (what ``make bench`` prints too).
 
-On a quiet machine the chapters take 0.5 to 1.8 s today (the heaviest: adam, momentum,
-adagrad, with about a megabyte of prerendered maths and panel data each), so the budget
-is 2.5 s: a page that gets markedly heavier or slower fails. Bringing every page under
-1 s is the job of the page-speed work, which should then tighten ``LOAD_BUDGET_S``.
+On a quiet machine the chapters take 0.5 to 1.9 s today (the heaviest, momentum, adam and
+adagrad, carry about a megabyte of prerendered maths and panel data each), so the budget
+is 3 s, with room for a slower CPU: a page that gets markedly heavier or slower fails.
+Bringing every page under 1 s is the job of the page-speed work, which should then
+tighten ``LOAD_BUDGET_S``.
 """
 import pytest
 
 pytestmark = pytest.mark.quiet
-LOAD_BUDGET_S = 2.5
+LOAD_BUDGET_S = 3.0
 
 
 def test_page_loads_within_budget(browser, site_url, site_page):

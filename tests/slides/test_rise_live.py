@@ -145,6 +145,29 @@ def _run_all(page, timeout=300):
     page.wait_for_function(KERNEL_IDLE, timeout=timeout * 1000)
 
 
+# Each cell's live panel readout as JupyterLab shows it (None for a cell without a panel).
+READOUTS = """[...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell => {
+  const panel = cell.querySelector('.jp-OutputArea-output .widget-vbox');
+  return panel && panel.lastElementChild ? panel.lastElementChild.textContent.trim() : null;
+})"""
+
+
+def _check_readouts(name, nb, shown):
+    """The readout a slider panel shows after Run All is the run of the chapter's own
+    values (its text/plain, ``<Panel: ...>``, computed before any front end saw it): no
+    control rounded a value and made the kernel run another setting."""
+    checked = 0
+    for cell, readout in zip(nb["cells"], shown):
+        plain = [o["data"]["text/plain"] for o in cell.get("outputs", [])
+                 if WIDGET in o.get("data", {}) and "text/plain" in o["data"]]
+        text = "".join(plain[0]) if plain else ""
+        if text.startswith("<Panel: "):
+            assert readout == text[len("<Panel: "):-1], (
+                f"{name}: a panel shows {readout!r}, its values give {text!r}")
+            checked += 1
+    assert len(shown) == len(nb["cells"]) and (checked or not any(shown)), (name, checked)
+
+
 def _visible_slider(frame):
     """The first slider handle on the slide being shown, or None."""
     handles = frame.locator(".reveal .widget-slider .noUi-handle")
@@ -210,6 +233,7 @@ def _present(browser, lab, name):
                               "'application/vnd.jupyter.stderr']").all_inner_texts()
         failed = [t for t in failed if "Traceback" in t or "Error" in t]
         assert not failed, f"{name}: a cell failed under Run All:\n{failed[0][:2000]}"
+        shown_readouts = page.evaluate(READOUTS)
 
         # RISE's "open as a slideshow in a new tab": saves the notebook, then opens /rise/<path>.
         with context.expect_page() as opened:
@@ -220,6 +244,7 @@ def _present(browser, lab, name):
         rise.locator(".reveal .slides > section").first.wait_for(timeout=60_000)
         sections = rise.locator(".reveal .slides > section").count()
         nb = json.loads((COPY_DIR / f"{name}.ipynb").read_text())  # as RISE saved it
+        _check_readouts(name, nb, shown_readouts)
         built = slides._glue_values(f"book/{name}")
         ran = slides.glue_text(slides.glue_outputs(nb))
         differ = {k: (ran.get(k), v) for k, v in built.items()
@@ -254,15 +279,15 @@ def _present(browser, lab, name):
             state = (image.get_attribute("src"), readout.inner_text() if readout.count() else "")
 
             slider = handle.locator("xpath=ancestor::div[contains(@class,'widget-slider')][1]")
-            box = slider.locator(".widget-readout")
-            # A number slider (η, γ, ε, β; ipywidgets 8.1.2 marks its box .jupyter-widgets,
-            # unlike SelectionSlider's) takes any typed number in its readout.
-            if "jupyter-widgets" in (slider.get_attribute("class") or ""):
-                # keyboard: type a value into the slider's readout, then Enter (the arrow
-                # keys belong to the slideshow in RISE)
+            box = slider.locator("xpath=..").locator("input[type=number]")
+            # A number (η, γ, ε, β) has a box beside its slider that takes any typed value;
+            # the comparison and training panels' sliders pick from a list and have none.
+            if box.count():
+                # keyboard: type a value into the box, then Enter (the arrow keys belong to
+                # the slideshow in RISE)
                 box.click()
                 rise.keyboard.press("Control+A")
-                rise.keyboard.type(f"{float(box.inner_text()) * 0.7:.3g}")
+                rise.keyboard.type(f"{float(box.input_value()) * 0.7:.6g}")
                 rise.keyboard.press("Enter")
                 state = _changed(rise, image, readout, state, name, "typed value")
             # mouse: click the slider's track at the end away from its handle

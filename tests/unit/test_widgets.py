@@ -1,5 +1,6 @@
 """Slider panels: callbacks at every corner of every range, twin data, redraw path."""
 
+import html
 import itertools
 import json
 import re
@@ -32,15 +33,53 @@ def test_callbacks_at_every_corner(name, recwarn):
     assert not [w for w in recwarn if w.category is RuntimeWarning]
 
 
+def _rows(box):
+    return {getattr(c, "name_", None): c for c in box.children}
+
+
 def test_live_widget_moves_the_image():
     panel = PANELS["rmsprop"]()
     box = panel.widget()
-    sliders = {getattr(c, "name_", None): c for c in box.children}
+    rows = _rows(box)
     image = box.children[-2]
     before = image.value
-    sliders["lr"].value = 0.05
+    rows["lr"].slider.value = rows["lr"].slider.options[10][1]
     assert image.value != before
     assert "after 50 steps" in box.children[-1].value
+    assert rows["lr"].box.value == panel.values["lr"] == rows["lr"].slider.value
+
+
+@pytest.mark.parametrize("name", sorted(PANELS))
+def test_live_controls_start_exactly_at_the_chapter_values(name):
+    """No control rounds the chapter's value: each slider's grid holds it exactly, and the
+    readout is the run of exactly those values."""
+    panel = PANELS[name]()
+    box = panel.widget()
+    for key, (c, value) in panel.sliders.items():
+        row = _rows(box)[key]
+        assert row.slider.value == value and row.box.value == value
+        assert value in [v for _, v in row.slider.options]
+    assert box.children[-1].value == html.escape(panel.readout(panel.trajectory()))
+
+
+def test_a_typed_value_runs_exactly_and_moves_the_slider_near_it():
+    panel = PANELS["rmsprop"]()
+    box = panel.widget()
+    row = _rows(box)["lr"]
+    row.box.value = 0.19950001  # between grid positions: the run uses it as typed
+    assert panel.values["lr"] == 0.19950001
+    assert abs(np.log(row.slider.value / 0.19950001)) <= np.log(10) / 40 + 1e-12
+    assert box.children[-1].value == html.escape(panel.readout(panel.trajectory()))
+
+
+def test_a_bad_typed_value_is_refused_and_said():
+    panel = PANELS["rmsprop"]()
+    box = panel.widget()
+    row = _rows(box)["lr"]
+    before = dict(panel.values)
+    row.box.value = -1.0
+    assert panel.values == before and row.box.value == before["lr"]
+    assert "lr" in box.children[-1].value
 
 
 def test_twin_holds_the_run_for_every_grid_setting():
@@ -98,6 +137,7 @@ def test_a_slider_move_computes_the_run_once(monkeypatch):
     calls = []
     original = panel.trajectory
     monkeypatch.setattr(panel, "trajectory", lambda **v: calls.append(v) or original(**v))
-    next(c for c in box.children if getattr(c, "name_", None) == "lr").value = 0.05
+    row = _rows(box)["lr"]
+    row.slider.value = row.slider.options[5][1]
     assert len(calls) == 1  # the image and the readout share one run
     assert box.children[-1].value == panel.readout(original())
