@@ -186,7 +186,8 @@ def bench_site():
             files = site_files(urls, base)
             raw = sum(f.stat().st_size for f in files) / 1e6
             gz = sum(served_bytes(f) for f in files) / 1e6
-            rows.append((f"page {page_path}: weight as served gzip (MB, budget {PAGE_BUDGET_MB:g})", gz))
+            rows.append((f"page {page_path}: weight as served gzip "
+                         f"(MB, budget {PAGE_BUDGET_MB:g})", gz))
             rows.append(("  weight uncompressed (MB)", raw))
             rows.append((f"  load on 127.0.0.1 (budget {LOAD_BUDGET_S:g} s)", load))
             context.close()

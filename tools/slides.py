@@ -123,7 +123,9 @@ def tex_for_mathjax(el) -> None:
         display = math.name == "div" or math.select_one(".katex-display") is not None
         source = tex.get_text().strip()
         for child in list(math.children):
-            if not (getattr(child, "name", None) == "span" and "eqno" in (child.get("class") or [])):
+            is_eqno = (getattr(child, "name", None) == "span"
+                       and "eqno" in (child.get("class") or []))
+            if not is_eqno:
                 child.extract()
         math.append(NavigableString(f"\\[{source}\\]" if display else f"\\({source}\\)"))
 
@@ -338,7 +340,8 @@ def render_deck(chapter: Chapter, stacks: list[list[Slide]]) -> str:
         sections.append(_section(Slide([
             "<h2>Exercises</h2>", f'<ol class="optimlab-exercise-list">{items}</ol>',
             f'<p>Printable sheet: <a href="{sheet_href}">exercises/{chapter.name}.html</a>. '
-            f'Solutions: in <a href="{chapter_href}#exercises">the chapter</a>, under each exercise.</p>',
+            f'Solutions: in <a href="{chapter_href}#exercises">the chapter</a>, '
+            'under each exercise.</p>',
         ])))
     body = "\n".join(sections)
     panels = "optimlab-spec" in body
@@ -416,7 +419,8 @@ def render_sheet(chapter: Chapter) -> str:
 <main class="tex2jax_ignore mathjax_ignore">
 <header>
 <h1>Exercises: {chapter.title_html}</h1>
-<p class="optimlab-sheet-source">From the chapter <a href="{chapter_href}">{html.escape(chapter.title_text)}</a>
+<p class="optimlab-sheet-source">From the chapter
+<a href="{chapter_href}">{html.escape(chapter.title_text)}</a>
 of <em>optimlab: gradient-descent optimizers you can run</em>. The solutions are in the
 chapter, under each exercise. Name: <span class="optimlab-blank"></span></p>
 </header>
@@ -571,7 +575,8 @@ def _site_labels(site: Path, doc: str) -> dict[str, str]:
     for div in soup.select("div.math[id^=equation-]"):
         eqno = div.select_one("span.eqno")
         if eqno:
-            labels["eq:" + div["id"].removeprefix("equation-")] = eqno.get_text("", strip=True).rstrip("#")
+            number = eqno.get_text("", strip=True).rstrip("#")
+            labels["eq:" + div["id"].removeprefix("equation-")] = number
     for div in soup.select("div.admonition[id]"):
         number = div.select_one("p.admonition-title span.caption-number")
         if number:
@@ -604,7 +609,8 @@ def myst_to_markdown(text: str, glue: dict, labels: dict) -> str:
         if m:
             fence, name, arg = m.group("fence"), m.group("name"), m.group("arg").strip()
             j = i + 1
-            while j < len(lines) and not re.fullmatch(re.escape(fence[0]) + "{%d,}\\s*" % len(fence), lines[j]):
+            closing = re.escape(fence[0]) + "{%d,}\\s*" % len(fence)
+            while j < len(lines) and not re.fullmatch(closing, lines[j]):
                 j += 1
             body = lines[i + 1:j]
             opts, k = {}, 0

@@ -124,9 +124,11 @@ MATHS_JS = """async () => {
     katex_css: [...document.styleSheets].some(s => (s.href || '').includes('katex')),
     rendered: document.querySelectorAll('.katex .katex-html').length,
     mathml: document.querySelectorAll('.katex .katex-mathml math').length,
-    errors: [...document.querySelectorAll('.katex-error')].map(e => e.getAttribute('title') || e.textContent),
+    errors: [...document.querySelectorAll('.katex-error')]
+      .map(e => e.getAttribute('title') || e.textContent),
     html_math: document.querySelectorAll('.math').length,
-    font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded'),
+    font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main'
+                                     && f.status === 'loaded'),
     text: clone.textContent,
   };
 }"""

@@ -39,7 +39,8 @@ STATE_JS = """(id) => {
   return {
     recipe: JSON.parse(fig.dataset.recipe),
     controls: [...fig.querySelectorAll('.optimlab-controls input, .optimlab-controls select')].map(
-      el => ({id: el.id, tag: el.tagName, index: Number(el.value), max: el.max ? Number(el.max) : null,
+      el => ({id: el.id, tag: el.tagName, index: Number(el.value),
+              max: el.max ? Number(el.max) : null,
               values: el.dataset.values ? JSON.parse(el.dataset.values) : null,
               options: el.tagName === 'SELECT' ? [...el.options].map(o => o.textContent) : null})),
   };

@@ -3,9 +3,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO = Path(__file__).resolve().parents[2]
-
 from conftest import SITE, served_bytes
+
+REPO = Path(__file__).resolve().parents[2]
 
 ALLOWED_SCHEMES = {"data", "blob"}
 # Budgets (``make bench`` prints the same measurements): what a page costs a reader.

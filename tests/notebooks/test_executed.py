@@ -4,7 +4,8 @@
 cell that raises (``allow_errors: false``) or warns (``-W``). These tests read what that
 build left in ``_build/jupyter_execute`` instead of executing the pages a second time:
 each page's executed notebook is there, holds exactly the page's current code and no
-error, and the execution cache holds a complete run of that code; and the build's stamps match optimlab, the pinned environment,
+error, and the execution cache holds a complete run of that code; and the build's stamps
+match optimlab, the pinned environment,
 the extensions and the site's assets as they are now (``tools/stamp.py``).
 """
 import sys

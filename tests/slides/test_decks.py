@@ -228,7 +228,8 @@ def _open(browser, url):
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.goto(url, wait_until="networkidle")
-    page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
+                  "await MathJax.startup.promise; }")
     return context, page, problems
 
 
@@ -294,7 +295,8 @@ def test_deck_in_browser(chromium, site_url, name):
         raw = [d for d in RAW_MATH if d in f["text"]]
         if raw:
             bad.append(f"slide {where}: raw TeX {raw} in the text")
-        bad += [f"slide {where}: image not loaded: {i['src']}" for i in f["images"] if not i["width"]]
+        bad += [f"slide {where}: image not loaded: {i['src']}" for i in f["images"]
+                if not i["width"]]
         if f["drawn"] < f["panels"]:
             bad.append(f"slide {where}: {f['panels'] - f['drawn']} slider panels not drawn")
         if f["height"] > f["room"] + 2:
@@ -309,7 +311,8 @@ def _sheet_facts(browser, url):
     try:
         facts = page.evaluate("""() => ({
           maths: document.querySelectorAll('.math').length,
-          typeset: [...document.querySelectorAll('.math')].filter(m => m.querySelector('mjx-container')).length,
+          typeset: [...document.querySelectorAll('.math')]
+            .filter(m => m.querySelector('mjx-container')).length,
           errors: document.querySelectorAll('mjx-merror').length})""")
     finally:
         context.close()

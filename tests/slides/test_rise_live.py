@@ -53,7 +53,8 @@ import slides  # noqa: E402  (tools/slides.py)
 RISE_DIR = REPO / "book" / "_build" / "rise"
 # Same depth as RISE_DIR: the notebooks chdir to ../.. (book/) before importing optimlab.
 # One folder per test process (pytest-xdist names them gw0, gw1, ...).
-COPY_DIR = REPO / "book" / "_build" / f"rise-live-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+COPY_DIR = REPO / "book" / "_build" / f"rise-live-test-{WORKER}"
 NAMES = [posixpath.basename(d) for d in deck_chapters(REPO)]
 # (message, the file its stack must point into): the errors RISE's stand-alone app logs for
 # any notebook, ours or an empty one. jupyterlab-rise 0.43.1's own bundle overflows its
@@ -102,7 +103,8 @@ def lab(tmp_path_factory):
     port = _free_port()
     env = {**binder_env.environ(home), "JUPYTER_CONFIG_PATH": str(REPO / ".jupyter"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
     cmd = [str(python), "-m", "jupyterlab", "--no-browser", f"--port={port}",
            "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
@@ -226,7 +228,8 @@ def _present(browser, lab, name):
     page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
     try:
         page.goto(f"{lab}/lab/tree/_build/{COPY_DIR.name}/{name}.ipynb?reset")
-        page.wait_for_function("window.jupyterapp && document.querySelector('.jp-Notebook .jp-Cell')",
+        page.wait_for_function("window.jupyterapp && "
+                               "document.querySelector('.jp-Notebook .jp-Cell')",
                                timeout=60_000)
         _run_all(page)
         failed = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type="
@@ -294,7 +297,8 @@ def _present(browser, lab, name):
             track = handle.locator("xpath=ancestor::div[contains(@class,'slider-container')][1]")
             t, h = track.bounding_box(), handle.bounding_box()
             right = h["x"] + h["width"] / 2 < t["x"] + t["width"] / 2
-            rise.mouse.click(t["x"] + (0.9 if right else 0.1) * t["width"], t["y"] + t["height"] / 2)
+            rise.mouse.click(t["x"] + (0.9 if right else 0.1) * t["width"],
+                             t["y"] + t["height"] / 2)
             _changed(rise, image, readout, state, name, "click on the slider's track")
             assert rise.url == shown, f"{name}: moving a slider changed the slide"
     finally:
