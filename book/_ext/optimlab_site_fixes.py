@@ -17,6 +17,7 @@
   written here instead as a small HTML page with the book's icon, title and a link.
 """
 import html
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -88,9 +89,38 @@ def _write_root_redirect(app, exception):
     )
 
 
+DOWNLOAD_NOTE = """**Running this notebook on its own.** Its cells call `optimlab`, the package of
+the book *{title}*. Install it first, with what the slider panels and the training
+chapter need, then run all cells:
+
+    pip install "optimlab[book] @ git+{url}"
+
+(or `pip install ".[book]"` in a clone of the book). The book's text quotes the computed
+numbers through myst-nb's `glue`; without myst-nb the cells run all the same."""
+
+
+def _note_in_downloads(app, exception):
+    """Each downloadable notebook (``_sources/**/*.ipynb``) starts with how to get
+    optimlab, with the repository address from the book's configuration."""
+    if exception or app.builder.format != "html":
+        return
+    url = (app.config.html_theme_options or {}).get("repository_url", "")
+    note = DOWNLOAD_NOTE.format(title=app.config.project, url=url)
+    for path in Path(app.outdir, "_sources").rglob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = nb.get("cells", [])
+        if cells and "optimlab-download-note" in cells[0].get("metadata", {}).get("tags", []):
+            continue
+        cells.insert(0, {"cell_type": "markdown", "id": "optimlab-download-note",
+                         "metadata": {"tags": ["optimlab-download-note"]},
+                         "source": note.splitlines(keepends=True)})
+        path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def setup(app):
     app.connect("builder-inited", _patch_renderer)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     # Before sphinx-external-toc's own redirect writer (priority 500), which then skips.
     app.connect("build-finished", _write_root_redirect, priority=400)
+    app.connect("build-finished", _note_in_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,11 +13,13 @@ from .widgets import Panel, slider_panel
 from .compare import ComparisonPanel, comparison_panel, lr_sweeps, race
 from .curves import CurvePanel, curves_panel
 from . import analysis, conventions, plots
+from ._glue import glue
 
 __all__ = [
     "Objective", "Optimizer", "Trajectory", "adagrad", "adam", "adamw", "beale",
     "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "reddi_online",
     "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
-    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "CurvePanel", "curves_panel", "lr_sweeps", "race", "analysis", "conventions", "plots",
+    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "CurvePanel",
+    "curves_panel", "lr_sweeps", "race", "analysis", "conventions", "plots", "glue",
 ]

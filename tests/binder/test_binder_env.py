@@ -11,19 +11,23 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import yaml
 
 import binder_env
 
 ROOT = binder_env.ROOT
+SITE = ROOT / "_build" / "html"
+REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+# Runs notebooks (a page's .md through jupytext, or a downloaded .ipynb) in a folder,
+# reporting every failure.
 RUNNER = r"""
-import json, pathlib, sys
-import jupytext
+import json, sys
+import jupytext, nbformat
 from nbclient import NotebookClient
 failures = {}
-for path in json.loads(sys.argv[1]):
-    nb = jupytext.read(path)
+for path, folder in json.loads(sys.argv[1]):
+    nb = nbformat.read(path, as_version=4) if path.endswith(".ipynb") else jupytext.read(path)
     try:
-        folder = str(pathlib.Path(path).parent)
         NotebookClient(nb, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": folder}}).execute()
     except Exception as exc:  # report every failing page, not just the first
@@ -64,13 +68,25 @@ def test_every_page_executes_in_the_binder_environment_once():
     assert len(decks) >= 8 and "book/intro" in WITHOUT_DECK
 
 
-def test_requirements_alone_execute_the_pages_without_a_deck(tmp_path):
+def test_the_pages_without_a_deck_execute_there_as_downloaded(tmp_path):
+    """The pages without a deck run in Binder's environment. Those the site offers as a
+    notebook run as a reader downloads them: the site's .ipynb, alone in a folder of its
+    own, with the optimlab that ``pip install .`` put there."""
     python = binder_env.python()
     # the environment has none of the test tools: it is Binder's files alone
     probe = subprocess.run([str(python), "-c", "import pytest"], capture_output=True)
     assert probe.returncode != 0
-    pages = [str(ROOT / f"{doc}.md") for doc in WITHOUT_DECK]
-    out = subprocess.run([str(python), "-c", RUNNER, json.dumps(pages)], cwd=ROOT,
+    jobs = []
+    for doc in WITHOUT_DECK:
+        download = SITE / "_sources" / f"{doc}.ipynb"
+        if download.is_file():
+            folder = tmp_path / Path(doc).name
+            folder.mkdir()
+            jobs.append((str(download), str(folder)))
+        else:
+            jobs.append((str(ROOT / f"{doc}.md"), str((ROOT / doc).parent)))
+    assert sum(path.endswith(".ipynb") for path, _ in jobs) >= 2  # intro, notation at least
+    out = subprocess.run([str(python), "-c", RUNNER, json.dumps(jobs)], cwd=tmp_path,
                          capture_output=True, text=True, timeout=600,
                          env=binder_env.environ(Path.home()))
     assert out.returncode == 0, out.stderr[-3000:]
@@ -79,7 +95,7 @@ def test_requirements_alone_execute_the_pages_without_a_deck(tmp_path):
 
 
 def test_every_notebook_page_is_downloadable_as_ipynb():
-    site = ROOT / "_build" / "html"
+    site = SITE
     notebooks = [md for md in _chapters() if "kernelspec:" in Path(md).read_text()]
     assert len(notebooks) >= 10
     for md in notebooks:
@@ -90,4 +106,8 @@ def test_every_notebook_page_is_downloadable_as_ipynb():
         nb = nbformat.read(site / link, as_version=4)
         nbformat.validate(nb)
         source = jupytext.read(md)
-        assert [c.cell_type for c in nb.cells] == [c.cell_type for c in source.cells]
+        note, *cells = nb.cells
+        assert [c.cell_type for c in cells] == [c.cell_type for c in source.cells]
+        # the first cell says how to get optimlab, from the book's own repository address
+        assert "optimlab-download-note" in note.metadata["tags"]
+        assert f"git+{REPOSITORY}" in note.source and "pip install" in note.source

@@ -269,6 +269,13 @@ def error_inputs_analysis() -> list[ErrorInput]:
         E(a.measured_rate, tr=RUN, start=9, match=r"start must be in \[0, 4\]"),
         E(a.measured_rate, tr=ol.run(ol.sgd(0.1), ol.saddle(), [1.0, 0.1], 3),
           match="needs an objective with a minimiser"),
+        E(a.tune, results={"a": SWEEP}, tol="x", match="tol must be a positive number"),
+        E(a.tune, results={}, tol=1e-3, match="tune needs at least one sweep"),
+        E(a.tune, TypeError, results=[SWEEP], tol=1e-3, match="results must be a mapping"),
+        E(a.steps_grid, results={"a": TWO}, tol=1e-3,
+          match="steps_grid needs one-axis sweeps over lr"),
+        E(a.steps_grid, results={"a": SWEEP}, tol=1e-3, multipliers=[-1.0, 1.0],
+          match="multipliers must be positive numbers"),
     ]
 
 
@@ -321,6 +328,11 @@ def error_inputs_training() -> list[ErrorInput]:
     ]
 
 
+def error_inputs_glue() -> list[ErrorInput]:
+    return [E(ol.glue, TypeError, name=name, value=1.0, match="name must be a non-empty string")
+            for name in (3, "", None)]
+
+
 ERROR_INPUTS: dict[str, list[ErrorInput]] = {
     "optimizers": error_inputs_optimizers(), "step": error_inputs_step(),
     "run": error_inputs_run(), "sweep": error_inputs_sweep(),
@@ -328,6 +340,7 @@ ERROR_INPUTS: dict[str, list[ErrorInput]] = {
     "conventions": error_inputs_conventions(), "compare": error_inputs_compare(),
     "slider_panel": error_inputs_slider_panel(), "analysis": error_inputs_analysis(),
     "plots": error_inputs_plots(), "training": error_inputs_training(),
+    "glue": error_inputs_glue(),
 }
 CASES = [(f"{group}-{i}-{getattr(e.func, '__name__', 'call')}", e)
          for group, inputs in ERROR_INPUTS.items() for i, e in enumerate(inputs)]
