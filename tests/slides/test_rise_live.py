@@ -209,20 +209,35 @@ def test_the_halves_present_every_chapter():
     assert sorted(NAMES[0::2] + NAMES[1::2]) == sorted(NAMES) and len(NAMES) >= 8
 
 
+_CONTEXTS: dict[int, tuple] = {}
+
+
+def _context(browser):
+    """One browser context per Chromium, for every chapter: JupyterLab's and RISE's
+    scripts then come from the browser's cache after the first chapter. Returns the
+    context and the list its router appends off-host requests to."""
+    if id(browser) not in _CONTEXTS:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context.add_init_script(STACKS)
+        offsite: list[str] = []
+
+        def route(r):
+            host = urlsplit(r.request.url).hostname
+            if host in ("127.0.0.1", None) or r.request.url.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                offsite.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        _CONTEXTS[id(browser)] = (context, offsite)
+    return _CONTEXTS[id(browser)]
+
+
 def _present(browser, lab, name):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    context.add_init_script(STACKS)
-    offsite, errors = [], []
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if host in ("127.0.0.1", None) or r.request.url.startswith(("data:", "blob:")):
-            r.continue_()
-        else:
-            offsite.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
+    context, offsite = _context(browser)
+    offsite.clear()
+    errors: list[str] = []
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
@@ -302,7 +317,8 @@ def _present(browser, lab, name):
             _changed(rise, image, readout, state, name, "click on the slider's track")
             assert rise.url == shown, f"{name}: moving a slider changed the slide"
     finally:
-        context.close()
+        for tab in context.pages:  # the notebook and its slideshow; the cache stays
+            tab.close()
 
     unexpected = [e for e in errors if not any(m in e and src in e for m, src in UPSTREAM)]
     assert not unexpected, f"{name}: console errors:\n" + "\n".join(unexpected[:5])
