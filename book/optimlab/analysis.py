@@ -6,9 +6,15 @@ gradient (gradient descent, heavy ball, Nesterov) acts on each eigen-direction o
 contraction factor per step (the *rate*) in closed form; :func:`measured_rate` reads
 the same number off a trajectory, so the chapters can check one against the other.
 All functions broadcast over array arguments.
+
+The measurements on sweeps live here too: :func:`steps_grid` (steps to a tolerance of
+every run) and :func:`tune`, the comparison chapter's rule for the best step size, which
+:func:`optimlab.plots.steps_heatmap` draws.
 """
 
 from __future__ import annotations
+
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
@@ -124,7 +130,9 @@ def nesterov_matrix(lr, beta, lam) -> np.ndarray:
     r"""The iteration matrix of Nesterov's method on one eigen-direction, acting on the
     look-ahead iterates :math:`(\phi_k, \phi_{k-1})` that the libraries report:
 
-    .. math:: \phi_{k+1} = (1 + \beta)(1 - \eta\lambda)\, \phi_k - \beta (1 - \eta\lambda)\, \phi_{k-1}
+    .. math::
+
+        \phi_{k+1} = (1 + \beta)(1 - \eta\lambda)\, \phi_k - \beta (1 - \eta\lambda)\, \phi_{k-1}
     """
     lr, beta, lam = _momentum_args(lr, beta, lam)
     m = np.zeros(lr.shape + (2, 2))
@@ -262,7 +270,8 @@ def measured_rate(tr: Trajectory, start: int | None = None) -> np.ndarray:
     if tr.steps < 1:
         raise ValueError(f"measured_rate needs a run of at least 1 step, got steps={tr.steps}")
     if tr.objective.minimizer is None:
-        raise ValueError(f"measured_rate needs an objective with a minimiser, got {tr.objective.name!r}")
+        raise ValueError("measured_rate needs an objective with a minimiser, "
+                         f"got {tr.objective.name!r}")
     k0 = tr.steps // 2 if start is None else check.integer("start", start)
     if not 0 <= k0 < tr.steps:
         raise ValueError(f"start must be in [0, {tr.steps - 1}], got start={k0!r}")
@@ -314,3 +323,123 @@ def running_mean(values, window: int) -> np.ndarray:
         raise ValueError(f"window must be between 1 and {len(y)}, got window={window}")
     c = np.cumsum(np.concatenate([np.zeros((1,) + y.shape[1:]), y]), axis=0)
     return (c[window:] - c[:-window]) / window
+
+
+# ------------------------------------------------ steps to tolerance and the tuning rule
+
+
+class StepsGrid(NamedTuple):
+    """Steps to tolerance of several one-axis ``lr`` sweeps, one row per label.
+
+    ``columns`` are the step sizes (or the multipliers, with ``bases[label]`` the base
+    step size of each row, ``None`` without multipliers); ``steps``, ``final`` (the final
+    loss gap) and the boolean masks are arrays of shape ``(rows, columns)``. ``best`` is
+    the choice of :func:`tune` and ``best_index[label]`` its column (``None`` with it).
+    """
+
+    labels: list
+    columns: np.ndarray
+    bases: dict
+    steps: np.ndarray
+    final: np.ndarray
+    diverged: np.ndarray
+    reached: np.ndarray
+    settled: np.ndarray
+    best: dict
+    best_index: dict
+
+
+def steps_grid(results: Mapping[str, Trajectory], *, tol: float, multipliers=None,
+               who: str = "steps_grid") -> StepsGrid:
+    r"""Every cell of a steps-to-tolerance table: ``tr.steps_to(tol)``, the first step
+    with :math:`f - f^\star \le` ``tol``, of each run of each sweep in ``results``
+    (label -> one-axis sweep over ``lr``, e.g. the output of :func:`optimlab.lr_sweeps`),
+    and the best cell of each row by the rule of :func:`tune`.
+
+    Without ``multipliers`` every row must share one grid of step sizes; with them each
+    row's ``grid["lr"]`` must be one base step size times ``multipliers``. ``who`` names
+    the caller in error messages."""
+    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(tol) and tol > 0):
+        raise ValueError(f"tol must be a positive number, got tol={tol!r}")
+    tol = float(tol)
+    if not isinstance(results, Mapping):
+        raise TypeError(f"results must be a mapping label -> Trajectory, got results={results!r}")
+    if not results:
+        raise ValueError(f"{who} needs at least one sweep, got an empty mapping")
+    labels = list(results)
+    first = results[labels[0]]
+    for label, tr in results.items():
+        check.instance(f"results[{label!r}]", tr, Trajectory)
+        if list(tr.grid) != ["lr"]:
+            raise ValueError(f"{who} needs one-axis sweeps over lr; {label!r} sweeps "
+                             f"{list(tr.grid) or 'nothing'}")
+        if not np.isfinite(tr.objective.f_min):
+            raise ValueError(f"{tr.objective.name} has no finite minimum, so no tolerance "
+                             "can be reached (steps_to needs f_min)")
+    if multipliers is None:
+        columns = np.asarray(first.grid["lr"], dtype=float)
+        for label, tr in results.items():
+            if not np.allclose(tr.grid["lr"], columns, rtol=1e-12, atol=0):
+                raise ValueError(f"the rows sweep different step sizes ({label!r} differs from "
+                                 f"{labels[0]!r}); pass multipliers= to show multipliers")
+        bases = {label: None for label in labels}
+    else:
+        columns = np.asarray(multipliers, dtype=float)
+        if columns.ndim != 1 or not (np.all(np.isfinite(columns)) and np.all(columns > 0)):
+            raise ValueError(f"multipliers must be positive numbers, got {multipliers!r}")
+        bases = {}
+        for label, tr in results.items():
+            lr = np.asarray(tr.grid["lr"], dtype=float)
+            ratio = lr / columns if lr.shape == columns.shape else None
+            if ratio is None or not np.allclose(ratio, ratio[0], rtol=1e-9, atol=0):
+                raise ValueError(f"{label!r}: grid['lr'] = {lr.tolist()} is not one base step "
+                                 f"size times multipliers = {columns.tolist()}")
+            bases[label] = float(ratio[0])
+
+    n, m = len(labels), len(columns)
+    steps = np.full((n, m), -1)
+    final = np.full((n, m), np.nan)
+    diverged = np.zeros((n, m), dtype=bool)
+    for i, label in enumerate(labels):
+        tr = results[label]
+        steps[i] = tr.steps_to(tol)
+        final[i] = tr.loss[-1] - tr.objective.f_min
+        diverged[i] = tr.diverged
+    reached = (steps >= 0) & ~diverged
+    with np.errstate(invalid="ignore"):
+        settled = reached & (final <= tol)
+    lrs = [np.asarray(results[label].grid["lr"], dtype=float) for label in labels]
+    index = {label: _best_index(steps[i], final[i], diverged[i], settled[i])
+             for i, label in enumerate(labels)}
+    best = {label: None if j is None else
+            {"lr": float(lrs[i][j]), "column": float(columns[j]),
+             "steps": int(steps[i, j]) if settled[i, j] else -1,
+             "final_gap": float(final[i, j]), "settled": bool(settled[i, j])}
+            for i, (label, j) in enumerate(index.items())}
+    return StepsGrid(labels, columns, bases, steps, final, diverged, reached, settled, best,
+                     index)
+
+
+def _best_index(steps, final, diverged, settled) -> int | None:
+    """The column :func:`tune` picks in one row (see there), or None."""
+    if settled.any():
+        return int(np.argmin(np.where(settled, steps, np.iinfo(np.int64).max)))
+    if np.isfinite(final).any() and not diverged.all():
+        return int(np.nanargmin(np.where(diverged, np.nan, final)))
+    return None
+
+
+def tune(results: Mapping[str, Trajectory], *, tol: float, multipliers=None) -> dict:
+    """The tuning rule of the comparison chapter: the best step size of each sweep.
+
+    ``results`` maps a label to a one-axis sweep over ``lr``. For each label the best run
+    is the one with the fewest steps to ``tol`` among the runs that reach ``tol`` and end
+    below it (ties go to the earlier column, the smaller step size on an ascending grid);
+    if no run does, the run with the lowest final loss gap. Returns
+    ``label -> {"lr", "column", "steps", "final_gap", "settled"}`` (``column`` is the
+    multiplier when ``multipliers`` is given, else the step size; ``steps`` is ``-1`` and
+    ``settled`` False for the fallback), or ``label -> None`` if every run diverged.
+    :func:`optimlab.plots.steps_heatmap` outlines the same choice.
+    """
+    return steps_grid(results, tol=tol, multipliers=multipliers, who="tune").best

@@ -15,8 +15,8 @@ import numpy as np
 
 from . import _validate as check
 from .objectives import Objective, noisy
-from .plots import PALETTE, _fmt
-from .plots import _two_d
+from ._format import number as _fmt
+from .plots import PALETTE, _two_d
 from .static import (HEIGHT, WIDTH, _landscape_key, contour_png, control_html, factory_name,
                      figure_html, new_id)
 from .trajectory import Trajectory, run, sweep
@@ -136,7 +136,7 @@ class ComparisonPanel(TwinDisplay):
         landscape = w.Dropdown(options=list(self.landscapes), description="landscape", style=style)
         sigma = w.ToggleButtons(options=[(_noise_label(s), s) for s in self.noise],
                                 description="noise", style=style)
-        scale = w.SelectionSlider(options=[(f"×{s:g}", s) for s in self.scales], value=1.0,
+        scale = w.SelectionSlider(options=[(_scale_label(s), s) for s in self.scales], value=1.0,
                                   description="step-size scale", style=style,
                                   layout=w.Layout(width="32em"))
         image = w.Image(value=self.update(), format="png", layout=w.Layout(max_width="100%"))
@@ -233,7 +233,7 @@ class ComparisonPanel(TwinDisplay):
                 control_html(f"{panel_id}-noise", "gradient noise",
                              [_noise_label(s) for s in self.noise], 0),
                 control_html(f"{panel_id}-scale", "step-size scale",
-                             [f"×{s:g}" for s in self.scales], self.scales.index(1.0),
+                             [_scale_label(s) for s in self.scales], self.scales.index(1.0),
                              self.scales)]
         caption = (f"{len(self.contenders)} optimizers, {self.steps} steps, on "
                    f"{len(names)} landscapes; each step size is the tuned one times the scale. "
@@ -274,6 +274,10 @@ def _landscapes(landscapes) -> dict:
 
 def _noise_label(sigma: float) -> str:
     return "none" if sigma == 0 else f"σ = {sigma:g}"
+
+
+def _scale_label(scale: float) -> str:
+    return f"×{scale:g}"
 
 
 def _vega_shapes(n: int) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import training
+from ._format import short
 from .plots import PALETTE, Plot, new_figure
 from .static import control_html, figure_html, new_id
 from .widgets import CONTROLS, TwinDisplay, _rounded
@@ -43,7 +44,7 @@ class CurvePanel(TwinDisplay):
         return "training loss − optimum" if self.optimum is not None else "training loss"
 
     def _label(self, name: str, i: int) -> str:
-        return f"{CONTROLS[name].label if name in CONTROLS else name} = {self.grid[name][i]:.3g}"
+        return f"{CONTROLS[name].label if name in CONTROLS else name} = {short(self.grid[name][i])}"
 
     def render(self, **index) -> Plot:
         """The chosen curve over all the others in grey (log scale)."""
@@ -62,13 +63,13 @@ class CurvePanel(TwinDisplay):
         names = ", ".join(self._label(k, i) for k, i in {**self.index, **index}.items())
         alt = (f"{self._ylabel()} per epoch on a log scale for {names} (thick line), over "
                f"the {flat.shape[1]} settings of the grid in grey; it ends at "
-               f"{chosen[-1]:.3g}.")
+               f"{short(chosen[-1])}.")
         return Plot(fig, alt)
 
     def widget(self):
         import ipywidgets as w
 
-        sliders = {k: w.SelectionSlider(options=[(f"{v:.3g}", i) for i, v in enumerate(vals)],
+        sliders = {k: w.SelectionSlider(options=[(short(v), i) for i, v in enumerate(vals)],
                                         value=self.index[k], description=self._label(k, 0)
                                         .split(" = ")[0], style={"description_width": "7em"},
                                         layout=w.Layout(width="32em"))
@@ -92,7 +93,7 @@ class CurvePanel(TwinDisplay):
         runs = [{"k": k, "loss": _rounded(self.curve(**dict(zip(names, idx))))}
                 for k, idx in enumerate(np.ndindex(*shape))]
         rows = [control_html(f"{panel_id}-{k}", CONTROLS[k].label if k in CONTROLS else k,
-                             [f"{v:.3g}" for v in vals], self.index[k], vals)
+                             [short(v) for v in vals], self.index[k], vals)
                 for k, vals in self.grid.items()]
         k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(strides))
         y = {"field": "loss", "type": "quantitative", "scale": {"type": "log"},
@@ -119,7 +120,8 @@ class CurvePanel(TwinDisplay):
         }
         caption = (f"{self.history.label()}: {self.history.model} on {self.history.data}, "
                    f"minibatches of {self.history.batch_size}, {self.history.epochs} epochs. "
-                   f"All {len(runs)} settings were trained in one batched run; a control picks one.")
+                   f"All {len(runs)} settings were trained in one batched run; "
+                   "a control picks one.")
         alt = f"Interactive plot of the {self._ylabel()} per epoch for the chosen setting"
         recipe = {"kind": "curves", "controls": names}
         return figure_html(panel_id, rows, spec, caption, alt, recipe)

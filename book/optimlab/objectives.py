@@ -172,7 +172,8 @@ def saddle() -> Objective:
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
-    r"""Rosenbrock's banana :math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, minimum at :math:`(a, a^2)`.
+    r"""Rosenbrock's banana :math:`f(x, y) = (a - x)^2 + b (y - x^2)^2`, minimum at
+    :math:`(a, a^2)`.
 
     ``a`` is any finite number and ``b > 0`` (for :math:`b \le 0` there is no minimum)."""
     a = check.number("a", a)
@@ -313,7 +314,8 @@ def shifted_bowl(a, center, *, bounds, name: str | None = None) -> Objective:
     def grad(x):
         return (x - c) * a
 
-    terms = " + ".join(f"{0.5 * ai:g}(x_{i + 1} - {ci:g})^2" for i, (ai, ci) in enumerate(zip(a, c)))
+    terms = " + ".join(f"{0.5 * ai:g}(x_{i + 1} - {ci:g})^2"
+                       for i, (ai, ci) in enumerate(zip(a, c)))
     return Objective(name=name or terms.replace("_1", "₁").replace("_2", "₂").replace("^2", "²"),
                      f=f, grad=grad, dim=a.size, minimizer=c.copy(), f_min=0.0,
                      bounds=tuple(tuple(map(float, b)) for b in bounds), tex=terms)

@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 import numpy as np
 
 from . import _validate as check
+from ._format import hyperparameter as _fmt
 
 EPS_PLACEMENTS = ("inside", "outside")
 
@@ -67,12 +68,6 @@ SYMBOLS = {"lr": "η", "gamma": "γ", "eps": "ε", "beta": "β", "beta1": "β₁
            "initial_accumulator": "s₀"}
 _ZERO_IS_OFF = {"momentum", "dampening", "weight_decay", "initial_accumulator"}
 _ON_BY_DEFAULT = {"bias_correction": "no bias correction"}
-
-
-def _fmt(value) -> str:
-    if np.ndim(value):
-        return f"[{np.size(value)} values]"
-    return f"{float(value):g}"
 
 
 def _hp(value: np.ndarray) -> np.ndarray:
@@ -341,9 +336,10 @@ def adam(lr, beta1=0.9, beta2=0.999, eps=1e-8, *, eps_placement="outside", amsgr
     Keras's form :math:`x_{t+1} = x_t - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
     \frac{m_t}{\sqrt{s_t} + \hat\epsilon}`: the paper's form with
     :math:`\epsilon = \hat\epsilon/\sqrt{1-\beta_2^t}`, so Keras's ε acts
-    :math:`1/\sqrt{1-\beta_2^t}` times larger (31.6× on the first step for β₂ = 0.999). ``amsgrad=True`` (Reddi, Kale & Kumar
-    2018) divides by a running maximum: of the raw :math:`s_t` (PyTorch, Keras:
-    ``amsgrad_max="raw"``) or of :math:`\hat s_t` (optax: ``"corrected"``).
+    :math:`1/\sqrt{1-\beta_2^t}` times larger (31.6× on the first step for β₂ = 0.999).
+    ``amsgrad=True`` (Reddi, Kale & Kumar 2018) divides by a running maximum: of
+    the raw :math:`s_t` (PyTorch, Keras: ``amsgrad_max="raw"``) or of :math:`\hat s_t`
+    (optax: ``"corrected"``).
     ``weight_decay=λ`` adds :math:`\lambda x_t` to the gradient (L2, as PyTorch's
     ``Adam(weight_decay=λ)``); for decoupled decay use :func:`adamw`.
     ``bias_correction=False`` drops the two divisions (for the book's first-step

@@ -19,6 +19,9 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from . import _validate as check
+from . import analysis
+from ._format import number as _fmt  # widgets and the tests use these names
+from ._format import point as _point
 from .objectives import Objective
 from .optimizers import effective_step as _effective_steps
 from .trajectory import Trajectory
@@ -87,14 +90,6 @@ def _style(ax, size: str):
     ax.xaxis.label.set_size(fs + 1)
     ax.yaxis.label.set_size(fs + 1)
     ax.title.set_size(fs + 1)
-
-
-def _fmt(v) -> str:
-    return f"{v:.3g}" if abs(v) >= 1e-3 or v == 0 else f"{v:.1e}"
-
-
-def _point(p) -> str:
-    return "(" + ", ".join(_fmt(float(c)) for c in np.atleast_1d(p)) + ")"
 
 
 # -------------------------------------------------------------------- contours
@@ -545,66 +540,21 @@ def steps_heatmap(results: Mapping[str, Trajectory], *, tol: float, multipliers=
     The best cell of each row is outlined: the fewest steps among the runs that reach
     ``tol`` and end below it (ties go to the earlier column, the smaller step size on an
     ascending grid); in a row with no such run, the run with the lowest final loss gap,
-    outlined with dashes. The choice is returned in ``plot.best``,
-    ``label -> {"lr", "column", "steps", "final_gap", "settled"}`` (``steps`` is ``-1``
-    and ``settled`` False for a fallback; ``None`` if every run of the row diverged), and
-    stated in the alt text.
+    outlined with dashes. That rule is :func:`optimlab.analysis.tune`; its choice is also
+    in ``plot.best``, ``label -> {"lr", "column", "steps", "final_gap", "settled"}``
+    (``steps`` is ``-1`` and ``settled`` False for a fallback; ``None`` if every run of
+    the row diverged), and stated in the alt text.
     """
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Patch, Rectangle
 
-    if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
-            or not (np.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a positive number, got tol={tol!r}")
+    grid = analysis.steps_grid(results, tol=tol, multipliers=multipliers, who="steps_heatmap")
     tol = float(tol)
-    if not isinstance(results, Mapping):
-        raise TypeError(f"results must be a mapping label -> Trajectory, got results={results!r}")
-    if not results:
-        raise ValueError("steps_heatmap needs at least one sweep, got an empty mapping")
-    labels = list(results)
+    labels, columns, bases, best = grid.labels, grid.columns, grid.bases, grid.best
+    steps, diverged, reached, settled = grid.steps, grid.diverged, grid.reached, grid.settled
     first = results[labels[0]]
-    for label, tr in results.items():
-        check.instance(f"results[{label!r}]", tr, Trajectory)
-        if list(tr.grid) != ["lr"]:
-            raise ValueError(f"steps_heatmap needs one-axis sweeps over lr; {label!r} sweeps "
-                             f"{list(tr.grid) or 'nothing'}")
-        if not np.isfinite(tr.objective.f_min):
-            raise ValueError(f"{tr.objective.name} has no finite minimum, so no tolerance "
-                             "can be reached (steps_to needs f_min)")
-    if multipliers is None:
-        columns = np.asarray(first.grid["lr"], dtype=float)
-        for label, tr in results.items():
-            if not np.allclose(tr.grid["lr"], columns, rtol=1e-12, atol=0):
-                raise ValueError(f"the rows sweep different step sizes ({label!r} differs from "
-                                 f"{labels[0]!r}); pass multipliers= to show multipliers")
-        bases = {label: None for label in labels}
-        xlabel = "step size η"
-    else:
-        columns = np.asarray(multipliers, dtype=float)
-        if columns.ndim != 1 or not (np.all(np.isfinite(columns)) and np.all(columns > 0)):
-            raise ValueError(f"multipliers must be positive numbers, got {multipliers!r}")
-        bases = {}
-        for label, tr in results.items():
-            lr = np.asarray(tr.grid["lr"], dtype=float)
-            ratio = lr / columns if lr.shape == columns.shape else None
-            if ratio is None or not np.allclose(ratio, ratio[0], rtol=1e-9, atol=0):
-                raise ValueError(f"{label!r}: grid['lr'] = {lr.tolist()} is not one base step "
-                                 f"size times multipliers = {columns.tolist()}")
-            bases[label] = float(ratio[0])
-        xlabel = "step-size multiplier"
-
+    xlabel = "step size η" if multipliers is None else "step-size multiplier"
     n, m = len(labels), len(columns)
-    steps = np.full((n, m), -1)
-    final = np.full((n, m), np.nan)
-    diverged = np.zeros((n, m), dtype=bool)
-    for i, label in enumerate(labels):
-        tr = results[label]
-        steps[i] = tr.steps_to(tol)
-        final[i] = tr.loss[-1] - tr.objective.f_min
-        diverged[i] = tr.diverged
-    reached = (steps >= 0) & ~diverged
-    with np.errstate(invalid="ignore"):
-        settled = reached & (final <= tol)
     left = reached & ~settled
     missing = ~reached
 
@@ -638,24 +588,12 @@ def steps_heatmap(results: Mapping[str, Trajectory], *, tol: float, multipliers=
                     bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none"}
                     if left[i, j] else None).set_in_layout(False)  # inside the axes anyway
 
-    best = {}
-    for i, label in enumerate(labels):
-        lr = np.asarray(results[label].grid["lr"], dtype=float)
-        if settled[i].any():
-            j = int(np.argmin(np.where(settled[i], steps[i], np.iinfo(np.int64).max)))
-            best[label] = {"lr": float(lr[j]), "column": float(columns[j]),
-                           "steps": int(steps[i, j]), "final_gap": float(final[i, j]),
-                           "settled": True}
-        elif np.isfinite(final[i]).any() and not diverged[i].all():
-            j = int(np.nanargmin(np.where(diverged[i], np.nan, final[i])))
-            best[label] = {"lr": float(lr[j]), "column": float(columns[j]), "steps": -1,
-                           "final_gap": float(final[i, j]), "settled": False}
-        else:
-            best[label] = None
+    for i, label in enumerate(labels):  # the outline: analysis.tune's choice
+        b, j = best[label], grid.best_index[label]
+        if b is None:
             continue
         ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2.2,
-                               ec="#D55E00", ls="-" if best[label]["settled"] else "--",
-                               zorder=5))
+                               ec="#D55E00", ls="-" if b["settled"] else "--", zorder=5))
 
     def tick(v: float) -> str:  # 2⁻³ for exact powers of two (Unicode: no mathtext parse)
         k = np.log2(v)

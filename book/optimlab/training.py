@@ -1,14 +1,13 @@
-r"""Training on real data: small data sets, models, and a minibatch loop for any optimizer.
+r"""Training on real data: a minibatch loop for any optimizer, its record and figures.
 
-* **Data** (:func:`load`): data sets that ship inside scikit-learn, so nothing is
-  downloaded. Only the arrays are taken from scikit-learn (read from its bundled
-  files), no model code. The split
-  into training and test examples is fixed by a seed; features are standardised with
-  the training set's mean and standard deviation (and so is a regression target).
-* **Models** (:func:`linear_regression`, :func:`softmax_regression`, :func:`mlp`):
-  ``loss_grad(w, X, y) -> (loss, grad)`` on a *flat* parameter vector ``w``, so that
-  every optimlab optimizer can step them. ``w`` may have batch axes, shape
-  ``batch + (dim,)``: one loss and one gradient per setting.
+The data sets and the models live in :mod:`optimlab.data` and :mod:`optimlab.models`;
+this module re-exports them, so ``training.load``, ``training.mlp`` and the like work.
+
+* **Data** (:func:`load`, in :mod:`optimlab.data`): data sets that ship inside
+  scikit-learn, split and standardised reproducibly.
+* **Models** (:func:`linear_regression`, :func:`softmax_regression`, :func:`mlp`,
+  :func:`least_squares`, in :mod:`optimlab.models`): ``loss_grad(w, X, y) -> (loss,
+  grad)`` on a flat parameter vector, batched over settings.
 * **Training** (:func:`train`): the minibatch loop. Each epoch shuffles the training
   set, cuts it into minibatches and takes one ``optimizer.step`` per minibatch. An
   optimizer whose hyperparameters are arrays trains a whole batch of settings in one
@@ -19,315 +18,23 @@ r"""Training on real data: small data sets, models, and a minibatch loop for any
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import time
-from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 import numpy as np
 
 from . import _validate as check
+from ._format import number
+from .data import DATASETS, Dataset, load
+from .models import (Model, Optimum, least_squares, linear_regression, mlp,
+                     softmax_regression)
 from .optimizers import SYMBOLS, Optimizer, unchecked_step
 from .plots import LINESTYLES, MARKERS, PALETTE, Plot, new_figure
+from .trajectory import mark_divergence
 
-# ------------------------------------------------------------------------ data
-
-
-def _data_file(name: str) -> Path:
-    """A file of scikit-learn's bundled data. ``find_spec`` locates the package without
-    importing it (importing scikit-learn takes about a second, reading a file a few ms)."""
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("scikit-learn is not installed")
-    return Path(spec.submodule_search_locations[0]) / "datasets" / "data" / name
-
-
-def _read(name: str):
-    """``(X, y)`` exactly as ``sklearn.datasets.load_<name>(return_X_y=True)`` gives them
-    (raw features for the diabetes data), read from the bundled files; the public
-    loader is the fallback should the files move."""
-    try:
-        if name == "diabetes":
-            return (np.loadtxt(_data_file("diabetes_data_raw.csv.gz")),
-                    np.loadtxt(_data_file("diabetes_target.csv.gz")))
-        table = (np.loadtxt(_data_file("digits.csv.gz"), delimiter=",") if name == "digits"
-                 else np.loadtxt(_data_file("breast_cancer.csv"), delimiter=",", skiprows=1))
-        return table[:, :-1], table[:, -1].astype(int)
-    except OSError:
-        from sklearn import datasets
-        if name == "diabetes":
-            return datasets.load_diabetes(scaled=False, return_X_y=True)
-        return getattr(datasets, f"load_{name}")(return_X_y=True)
-
-
-#: name -> (task, one-line description)
-DATASETS = {
-    "diabetes": ("regression", "disease progression one year after baseline from 10 "
-                               "measurements (442 patients; Efron et al. 2004)"),
-    "digits": ("classification", "8x8 images of handwritten digits, 10 classes "
-                                 "(1797 images; UCI)"),
-    "breast_cancer": ("classification", "benign or malignant from 30 features of a cell "
-                                        "image (569 samples; UCI)"),
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class Dataset:
-    """A fixed train/test split. ``y`` is a float target (regression) or int labels."""
-
-    name: str
-    task: str
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    n_classes: int  # 0 for regression
-    description: str
-
-    @property
-    def n_train(self) -> int:
-        return len(self.y_train)
-
-    @property
-    def n_test(self) -> int:
-        return len(self.y_test)
-
-    @property
-    def n_features(self) -> int:
-        return self.X_train.shape[1]
-
-    def __repr__(self):
-        kind = "regression" if self.task == "regression" else f"{self.n_classes} classes"
-        return (f"Dataset({self.name!r}: {self.n_train} train + {self.n_test} test examples, "
-                f"{self.n_features} features, {kind})")
-
-
-def load(name: str, *, test_fraction: float = 0.25, seed: int = 0,
-         standardize: bool = True) -> Dataset:
-    """Load a data set that ships with scikit-learn and split it reproducibly.
-
-    ``name`` is one of :data:`DATASETS`. A fraction ``test_fraction`` of the examples,
-    chosen by ``np.random.default_rng(seed)``, is held out. With ``standardize=True``
-    every feature gets mean 0 and standard deviation 1 on the training set (constant
-    features are only centred); with ``False`` the raw measurements are kept. A
-    regression target is always standardised on the training set, so a model that
-    predicts the mean has a training loss (half the mean squared error) of 0.5.
-    """
-    check.choice("name", name, tuple(DATASETS))
-    frac = check.number("test_fraction", test_fraction)
-    frac = float(check.in_range("test_fraction", frac, 0.0, 1.0, lo_open=True, hi_open=True))
-    seed = check.integer("seed", seed)
-    standardize = check.flag("standardize", standardize)
-    task, description = DATASETS[name]
-    X, y = _read(name)
-    X = np.asarray(X, dtype=float)
-    n_test = max(1, round(frac * len(X)))
-    if len(X) - n_test < 2:  # standardising needs two training examples
-        most = (len(X) - 1.5) / len(X)
-        raise ValueError(f"test_fraction must leave at least 2 of the {len(X)} examples of "
-                         f"{name!r} for training (test_fraction below about {most:.4f}), "
-                         f"got test_fraction={test_fraction!r}")
-    perm = np.random.default_rng(seed).permutation(len(X))
-    test, tr = perm[:n_test], perm[n_test:]
-    X_train, X_test = X[tr], X[test]
-    if standardize:
-        mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-        std = np.where(std > 0, std, 1.0)
-        X_train, X_test = (X_train - mean) / std, (X_test - mean) / std
-    if task == "regression":
-        y = np.asarray(y, dtype=float)
-        mu, sd = y[tr].mean(), y[tr].std()
-        if sd == 0:
-            raise ValueError(f"test_fraction={test_fraction!r} leaves {len(tr)} training "
-                             "examples with one target value; use a smaller test_fraction")
-        y_train, y_test, n_classes = (y[tr] - mu) / sd, (y[test] - mu) / sd, 0
-    else:
-        y = np.asarray(y, dtype=int)
-        y_train, y_test, n_classes = y[tr], y[test], int(y.max()) + 1
-    return Dataset(name, task, X_train, y_train, X_test, y_test, n_classes, description)
-
-
-# ---------------------------------------------------------------------- models
-
-
-@dataclasses.dataclass(frozen=True)
-class Model:
-    r"""A model as functions of a flat parameter vector ``w`` (shape ``batch + (dim,)``).
-
-    ``loss_grad(w, X, y)`` returns the mean loss over the rows of ``X`` (shape
-    ``batch``) and its gradient (shape ``batch + (dim,)``); ``predict(w, X)`` the
-    outputs; ``init(seed)`` a starting point of shape ``(dim,)``.
-    """
-
-    name: str
-    task: str
-    n_features: int
-    n_outputs: int
-    dim: int
-    loss_grad: Callable
-    predict: Callable
-    init: Callable
-
-    def loss(self, w, X, y) -> np.ndarray:
-        """The loss alone (no gradient): from ``predict``, so it also checks ``loss_grad``."""
-        out = self.predict(w, X)
-        if self.task == "regression":
-            return 0.5 * np.mean((out - y) ** 2, axis=-1)
-        z = out - out.max(axis=-1, keepdims=True)
-        log_norm = np.log(np.exp(z).sum(axis=-1))
-        return np.mean(log_norm - z[..., np.arange(len(y)), y], axis=-1)
-
-    def accuracy(self, w, X, y) -> np.ndarray:
-        """Fraction of rows whose largest output is the true class (classification)."""
-        return np.mean(self.predict(w, X).argmax(axis=-1) == y, axis=-1)
-
-
-def _unpack(w: np.ndarray, shapes) -> list:
-    """Cut the flat ``w`` (shape ``batch + (dim,)``) into arrays ``batch + shape``."""
-    out, start = [], 0
-    for shape in shapes:
-        size = int(np.prod(shape))
-        out.append(w[..., start:start + size].reshape(w.shape[:-1] + tuple(shape)))
-        start += size
-    return out
-
-
-def _pack(*arrays, batch) -> np.ndarray:
-    return np.concatenate([a.reshape(batch + (-1,)) for a in arrays], axis=-1)
-
-
-def _normal_init(shapes, scales):
-    """Weights ~ N(0, scale²) per block (scale 0 gives zeros), from ``default_rng(seed)``."""
-    def init(seed: int = 0) -> np.ndarray:
-        rng = np.random.default_rng(check.integer("seed", seed))
-        return np.concatenate([scale * rng.standard_normal(int(np.prod(shape)))
-                               for shape, scale in zip(shapes, scales)])
-    return init
-
-
-def linear_regression(n_features: int) -> Model:
-    r"""Linear regression :math:`\hat y = Xw + b` with d2l's squared loss
-
-    .. math:: L(w, b) = \frac{1}{2n} \sum_{i=1}^n (\hat y_i - y_i)^2 .
-
-    Parameters: the ``n_features`` weights, then the bias. Starting point as in d2l's
-    ``train_ch11``: weights :math:`\mathcal N(0, 0.01^2)`, bias 0.
-    """
-    p = check.integer("n_features", n_features, 1)
-    shapes = [(p,), ()]
-
-    def predict(w, X):
-        W, b = _unpack(w, shapes)
-        return W @ X.T + b[..., None]
-
-    def loss_grad(w, X, y):
-        W, b = _unpack(w, shapes)
-        r = W @ X.T + b[..., None] - y
-        n = X.shape[0]
-        return 0.5 * np.mean(r * r, axis=-1), _pack(r @ X / n, r.mean(axis=-1),
-                                                    batch=w.shape[:-1])
-
-    return Model("linear regression", "regression", p, 1, p + 1, loss_grad, predict,
-                 _normal_init(shapes, (0.01, 0.0)))
-
-
-def _cross_entropy(logits, y):
-    """Mean cross-entropy of softmax(logits) against labels ``y`` and its gradient
-    with respect to the logits."""
-    z = logits - logits.max(axis=-1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-    onehot = np.eye(logits.shape[-1])[y]
-    n = logits.shape[-2]
-    return -np.sum(onehot * log_p, axis=(-2, -1)) / n, (np.exp(log_p) - onehot) / n
-
-
-def softmax_regression(n_features: int, n_classes: int) -> Model:
-    r"""Softmax regression: logits :math:`XW + b` (``W`` of shape ``(p, K)``) and the mean
-    cross-entropy :math:`-\frac1n\sum_i \log \operatorname{softmax}(x_i W + b)_{y_i}`.
-
-    Parameters: ``W`` row by row, then ``b``. Start: :math:`\mathcal N(0, 0.01^2)`, ``b = 0``.
-    """
-    p = check.integer("n_features", n_features, 1)
-    k = check.integer("n_classes", n_classes, 2)
-    shapes = [(p, k), (k,)]
-
-    def predict(w, X):
-        W, b = _unpack(w, shapes)
-        return X @ W + b[..., None, :]
-
-    def loss_grad(w, X, y):
-        W, b = _unpack(w, shapes)
-        loss, G = _cross_entropy(X @ W + b[..., None, :], y)
-        return loss, _pack(X.T @ G, G.sum(axis=-2), batch=w.shape[:-1])
-
-    return Model("softmax regression", "classification", p, k, p * k + k, loss_grad,
-                 predict, _normal_init(shapes, (0.01, 0.0)))
-
-
-def mlp(n_features: int, n_hidden: int, n_classes: int) -> Model:
-    r"""One hidden layer of ``tanh`` units, then softmax and cross-entropy:
-    :math:`H = \tanh(XW_1 + b_1)`, logits :math:`HW_2 + b_2`.
-
-    Not convex, unlike the two linear models. Parameters: ``W1, b1, W2, b2`` flattened
-    in that order. Start: weights :math:`\mathcal N(0, 1/\text{fan-in})`, biases 0.
-    """
-    p = check.integer("n_features", n_features, 1)
-    h = check.integer("n_hidden", n_hidden, 1)
-    k = check.integer("n_classes", n_classes, 2)
-    shapes = [(p, h), (h,), (h, k), (k,)]
-
-    def forward(w, X):
-        W1, b1, W2, b2 = _unpack(w, shapes)
-        H = np.tanh(X @ W1 + b1[..., None, :])
-        return H, H @ W2 + b2[..., None, :]
-
-    def loss_grad(w, X, y):
-        W1, _, W2, _ = _unpack(w, shapes)
-        H, logits = forward(w, X)
-        loss, G = _cross_entropy(logits, y)
-        dA = (G @ np.swapaxes(W2, -1, -2)) * (1.0 - H * H)
-        return loss, _pack(X.T @ dA, dA.sum(axis=-2), np.swapaxes(H, -1, -2) @ G,
-                           G.sum(axis=-2), batch=w.shape[:-1])
-
-    return Model(f"MLP ({h} tanh units)", "classification", p, k, p * h + h + h * k + k,
-                 loss_grad, lambda w, X: forward(w, X)[1],
-                 _normal_init(shapes, (1 / np.sqrt(p), 0.0, 1 / np.sqrt(h), 0.0)))
-
-
-@dataclasses.dataclass(frozen=True)
-class Optimum:
-    """The exact minimiser of :func:`linear_regression`'s training loss on a data set."""
-
-    w: np.ndarray
-    train_loss: float
-    test_loss: float
-    hessian: np.ndarray
-    hessian_eigenvalues: np.ndarray  # ascending
-
-    @property
-    def condition_number(self) -> float:
-        return float(self.hessian_eigenvalues[-1] / self.hessian_eigenvalues[0])
-
-
-def least_squares(data: Dataset) -> Optimum:
-    r"""Solve linear regression exactly (``numpy.linalg.lstsq``). Its loss is the quadratic
-    :math:`\tfrac12 (w - w^\star)^\top H (w - w^\star) + L^\star` with Hessian
-    :math:`H = \tilde X^\top \tilde X / n` (:math:`\tilde X` = features and a column of
-    ones), so the earlier chapters' analysis of quadratics applies to it exactly."""
-    _need_task(data, "regression", "least_squares")
-    model = linear_regression(data.n_features)
-    Xt = np.column_stack([data.X_train, np.ones(data.n_train)])
-    w = np.linalg.lstsq(Xt, data.y_train, rcond=None)[0]
-    hessian = Xt.T @ Xt / data.n_train
-    return Optimum(w, float(model.loss(w, data.X_train, data.y_train)),
-                   float(model.loss(w, data.X_test, data.y_test)), hessian,
-                   np.linalg.eigvalsh(hessian))
-
-
-def _need_task(data: Dataset, task: str, what: str):
-    if data.task != task:
-        raise ValueError(f"{what} needs a {task} data set, got {data.name!r} ({data.task})")
-
+__all__ = ["DATASETS", "Dataset", "load", "Model", "Optimum", "least_squares",
+           "linear_regression", "mlp", "softmax_regression", "METRICS", "History", "train",
+           "training_curves"]
 
 # --------------------------------------------------------------------- training
 
@@ -527,13 +234,8 @@ def train(optimizer: Optimizer, model: Model, data: Dataset, *, epochs: int, bat
 
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(train_loss) | (train_loss > blowup * train_loss[0])
-    diverged_at = np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
-    diverged = diverged_at >= 0
-    if diverged.any():
-        after = np.arange(epochs + 1).reshape((-1,) + (1,) * len(batch))
-        dead = diverged & (after >= diverged_at)
-        for arr in (train_loss, test_loss) + (() if accuracy is None else (accuracy,)):
-            arr[dead] = np.nan
+    diverged, diverged_at = mark_divergence(
+        bad, train_loss, test_loss, *(() if accuracy is None else (accuracy,)))
     hp = {k: (v if not _numeric(v) or v.ndim == 0 else np.broadcast_to(v, batch))
           for k, v in optimizer.hyperparams.items()}
     return History(train_loss, test_loss, accuracy, minibatch, seconds, w, diverged,
@@ -571,7 +273,7 @@ def _metric(h: History, metric: str) -> np.ndarray:
 def _fmt(v: float, metric: str) -> str:
     if metric == "test_accuracy":
         return f"{100 * v:.1f}%"
-    return f"{v:.3g}" if abs(v) >= 1e-3 else f"{v:.2e}"
+    return number(v, small=".2e", zero_plain=False)
 
 
 def _describe(label: str, h: History, metric: str, shift: float = 0.0) -> str:

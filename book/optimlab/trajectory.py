@@ -123,13 +123,7 @@ def run(optimizer: Optimizer, objective: Objective, x0, steps: int, *,
             xs[t + 1] = x
             record(t + 1, state)
         loss = objective.f(xs)
-        diverged_at = _divergence(xs, loss, x0, blowup)
-    diverged = diverged_at >= 0
-    if diverged.any():
-        after = np.arange(steps + 1).reshape((-1,) + (1,) * len(batch))
-        dead = diverged & (after >= diverged_at)
-        xs[dead] = np.nan
-        loss[dead] = np.nan
+        diverged, diverged_at = mark_divergence(_blown_up(xs, loss, x0, blowup), xs, loss)
     return Trajectory(xs, loss, record.stacked(), diverged, diverged_at, objective, optimizer)
 
 
@@ -141,12 +135,31 @@ def _run_batch(x0: np.ndarray, optimizer: Optimizer) -> tuple:
                          f"hyperparameters {optimizer.batch_shape}; they must broadcast") from None
 
 
-def _divergence(xs, loss, x0, blowup) -> np.ndarray:
+def _blown_up(xs, loss, x0, blowup) -> np.ndarray:
+    """Per step and run: the loss is not finite or a coordinate exceeds the limit."""
     limit = blowup * (1.0 + np.linalg.norm(x0, axis=-1))
     bad = ~np.isfinite(loss)
     for i in range(xs.shape[-1]):  # a loop over the few coordinates beats a reduction over them
         bad |= np.abs(xs[..., i]) > limit
-    return np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
+    return bad
+
+
+def mark_divergence(bad: np.ndarray, *records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Divergence marking shared by :func:`run` and :func:`optimlab.training.train`.
+
+    ``bad`` has shape ``(T + 1, *batch)``: True where a record (a step, an epoch) is
+    blown up. A run is diverged from its first bad entry on: returns ``(diverged,
+    diverged_at)`` of shape ``batch`` (``diverged_at`` -1 where never) and sets every
+    array in ``records`` (leading shape ``(T + 1, *batch)``) to NaN from there on, in place.
+    """
+    diverged_at = np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
+    diverged = diverged_at >= 0
+    if diverged.any():
+        after = np.arange(bad.shape[0]).reshape((-1,) + (1,) * (bad.ndim - 1))
+        dead = diverged & (after >= diverged_at)
+        for arr in records:
+            arr[dead] = np.nan
+    return diverged, diverged_at
 
 
 class _Recorder:

@@ -6,9 +6,10 @@ lock holds), installs ``requirements.txt`` on top of it, and then, because
 ``pyproject.toml`` has a ``[project]`` table, ``pip install .`` (optimlab itself). This
 module makes that environment in ``_build/binder-venv`` (a virtual environment with none
 of the test tools), again only when one of those files changes, with uv, which installs
-the same pinned packages as pip from its cache in seconds. ``postBuild`` (which writes the presenter notebooks by running
-every chapter) is not run here: the presenter notebooks come from ``make slides``, and
-the live test checks that running the chapters there gives the build's numbers.
+the same pinned packages as pip from its cache in seconds. ``postBuild`` (which writes
+the presenter notebooks by running every chapter) is not run here: the presenter
+notebooks come from ``make slides``, and the live test checks that running the chapters
+there gives the build's numbers.
 
 Between them, two tests execute every page of the table of contents in this environment
 exactly once: ``tests/binder/test_binder_env.py`` the pages without a deck (nbclient),

@@ -374,7 +374,8 @@ def test_l2_decay_is_divided_by_root_s_hat():
     assert factor[1] < factor[0] / 4  # steep y (gradient 15) vs shallow x (gradient −2)
 
 
-@pytest.mark.parametrize("objective, x0", [(ol.seed000_bowl(), X0_000), (ol.seed004_bowl(), X0_004)])
+@pytest.mark.parametrize("objective, x0",
+                         [(ol.seed000_bowl(), X0_000), (ol.seed004_bowl(), X0_004)])
 @pytest.mark.parametrize("lam", [0.01, 0.1, 1.0])
 def test_l2_is_invisible_on_a_diagonal_quadratic(objective, x0, lam):
     """adam-l2-noop: with ε = 0, Adam + L2 = Adam on a diagonal quadratic."""

@@ -24,7 +24,8 @@ def test_gd_closed_form_per_coordinate():
 def test_gd_optimal_step_and_rate():
     lr, rate = an.gd_optimal(LMIN, LMAX)
     kappa = LMAX / LMIN
-    assert lr == pytest.approx(2 / (LMIN + LMAX)) and rate == pytest.approx((kappa - 1) / (kappa + 1))
+    assert lr == pytest.approx(2 / (LMIN + LMAX))
+    assert rate == pytest.approx((kappa - 1) / (kappa + 1))
     tr = ol.run(ol.sgd(lr), BOWL, [-10.0, 1.5], 200)
     assert an.measured_rate(tr) == pytest.approx(rate, rel=1e-6)
     lrs = np.linspace(0.01, 0.199, 50)
@@ -184,8 +185,8 @@ def test_noise_floor_matches_a_long_noisy_run(beta):
     lr, sigma = 0.02, 1.0
     tr = ol.run(ol.momentum(lr, beta), ol.noisy(BOWL, sigma, seed=3), [0.0, 0.0], 40_000)
     measured = tr.loss[2000:].mean()
-    assert measured == pytest.approx(float(an.heavy_ball_noise_floor(lr, beta, [LMIN, LMAX], sigma)),
-                                     rel=0.2)
+    floor = float(an.heavy_ball_noise_floor(lr, beta, [LMIN, LMAX], sigma))
+    assert measured == pytest.approx(floor, rel=0.2)
 
 
 def test_noise_floor_broadcasts_and_checks():

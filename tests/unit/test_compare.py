@@ -14,7 +14,8 @@ CONTENDERS = {
     "RMSprop": (ol.rmsprop, {"lr": {"bowl": 0.3, "rosenbrock": 0.01}, "gamma": 0.9}),
     "Adam": (ol.adam, {"lr": 0.1}),
 }
-LANDSCAPES = {"bowl": (ol.seed000_bowl(), [-10.0, 1.5]), "rosenbrock": (ol.rosenbrock(), [-1.5, 2.0])}
+LANDSCAPES = {"bowl": (ol.seed000_bowl(), [-10.0, 1.5]),
+              "rosenbrock": (ol.rosenbrock(), [-1.5, 2.0])}
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ The chapter quotes its numbers through glue, so they cannot go stale; its *sente
 claims about optimlab's behaviour, and these tests pin them. The protocol is the
 chapter's: same start and budget, one geometric step-size sweep per method and landscape,
 the fewest steps to the tolerance among runs still below it at the end (the rule
-``plots.steps_heatmap`` applies and returns as ``.best``).
+``analysis.tune``, which ``plots.steps_heatmap`` outlines and returns as ``.best``).
 """
 
 import numpy as np
@@ -35,7 +35,7 @@ SIGMA, SEEDS = 1.0, range(3)
 
 
 def _best(sweeps, tol):
-    return ol.plots.steps_heatmap(sweeps, tol=tol).best
+    return ol.analysis.tune(sweeps, tol=tol)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,8 @@ def _steps(best, name, label):
 
 
 def _order(best, name):
-    return sorted(CONTENDERS, key=lambda lbl: (_steps(best, name, lbl), best[name][lbl]["final_gap"]))
+    return sorted(CONTENDERS,
+                  key=lambda lbl: (_steps(best, name, lbl), best[name][lbl]["final_gap"]))
 
 
 @pytest.fixture(scope="module")

@@ -86,7 +86,8 @@ def test_alt_text_states_the_best_setting_per_optimizer(plot):
     b = plot.best
     assert plot.alt.startswith(f"Heatmap of the steps until f − f* ≤ 1e-06 on {BOWL.name}")
     assert f"SGD: η = {plots._fmt(b['SGD']['lr'])}, {b['SGD']['steps']} steps" in plot.alt
-    assert f"Adagrad: η = {plots._fmt(b['Adagrad']['lr'])}, {b['Adagrad']['steps']} steps" in plot.alt
+    adagrad = b["Adagrad"]
+    assert f"Adagrad: η = {plots._fmt(adagrad['lr'])}, {adagrad['steps']} steps" in plot.alt
     assert "RMSprop: never stays below 1e-06; lowest final gap" in plot.alt
     n_bad = sum(t in ("div.", "never") for t in _cell_texts(plot).values())
     assert f"{n_bad} of {len(CONTENDERS) * len(MULT)} cells hatched" in plot.alt

@@ -78,8 +78,8 @@ ALLOWED = [
     # the year of a cited work
     ("year", re.compile(r"^(19|20)\d\d$"), None),
 ]
-BEFORE = re.compile(r"(?:\b(?:[Ss]ections?|Algorithm|Lecture|demo|[Ee]xercise|version|Chapter|chapter)"
-                    r"|§)\s*$")
+BEFORE = re.compile(r"(?:\b(?:[Ss]ections?|Algorithm|Lecture|demo|[Ee]xercise|version"
+                    r"|Chapter|chapter)|§)\s*$")
 LIST_MARKER = re.compile(r"^\s*(?:[-*]\s+)?$")          # "1." at the start of a line
 
 # Maths that is only a number: optionally signed integer or decimal (``{,}`` groups
@@ -182,9 +182,10 @@ def unglued_numbers(path: pathlib.Path) -> list[tuple[int, str, str]]:
                 continue  # inside a quotation of a source ("Step 1", "Iter 1: ...")
             if after.startswith("-D"):
                 continue  # 2-D, 3-D
-            if path.name == "instructors.md" and (re.match(r"^(?:[–-]\d| minutes|[–-]minute)", after)
-                                                  or re.search(r"\d[–-]$", before)
-                                                  or re.match(r"^ (?:to|and) \d+ minutes", after)):
+            if path.name == "instructors.md" and (
+                    re.match(r"^(?:[–-]\d| minutes|[–-]minute)", after)
+                    or re.search(r"\d[–-]$", before)
+                    or re.match(r"^ (?:to|and) \d+ minutes", after)):
                 continue  # minutes in the lecture timetable
             found.append((lineno, token, line.strip()))
     return found

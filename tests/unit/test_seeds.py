@@ -56,7 +56,8 @@ def _seed000_loop():
         w_history.append(w.copy())
         if i % 5 == 0:
             printed.append(f"Iter {i+1:2d}: Grad=[{grad[0]:6.3f}, {grad[1]:6.3f}], "
-                           f"E_g_sq=[{E_g_sq[0]:6.3f}, {E_g_sq[1]:6.3f}], W=[{w[0]:6.3f}, {w[1]:6.3f}]")
+                           f"E_g_sq=[{E_g_sq[0]:6.3f}, {E_g_sq[1]:6.3f}], "
+                           f"W=[{w[0]:6.3f}, {w[1]:6.3f}]")
     return np.array(w_history), printed
 
 
@@ -70,7 +71,8 @@ def test_seed000_path_and_progress_lines():
             for i in range(0, 50, 5)
             for g, s, w in [(bowl.grad(tr.x[i]), tr.states.s[i + 1], tr.x[i + 1])]]
     assert ours == printed
-    assert printed[0] == "Iter  1: Grad=[-2.000, 15.000], E_g_sq=[ 0.400, 22.500], W=[-8.419, -0.081]"
+    assert printed[0] == ("Iter  1: Grad=[-2.000, 15.000], E_g_sq=[ 0.400, 22.500], "
+                          "W=[-8.419, -0.081]")
 
 
 def test_seed004_trace():

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 import optimlab as ol
+from optimlab import data as data_module
+from optimlab import models
 from optimlab import training as T
 
 
@@ -59,13 +61,19 @@ def test_datasets_ship_with_scikit_learn_and_split_reproducibly(name, task, n, p
 
 
 @pytest.mark.parametrize("name", list(T.DATASETS))
-def test_bundled_files_give_what_the_public_loader_gives(name):
+def test_data_come_from_scikit_learns_public_loaders(name, monkeypatch):
     from sklearn import datasets
     kwargs = {"scaled": False} if name == "diabetes" else {}
     X, y = getattr(datasets, f"load_{name}")(return_X_y=True, **kwargs)
-    X_read, y_read = T._read(name)
+    X_read, y_read = data_module._read(name)
     assert np.array_equal(X_read, X) and np.array_equal(y_read, y)
     assert y_read.dtype.kind == ("f" if name == "diabetes" else "i")
+    calls = []
+    public = getattr(datasets, f"load_{name}")
+    monkeypatch.setattr(datasets, f"load_{name}",
+                        lambda **kw: calls.append(kw) or public(**kw))
+    T.load(name)
+    assert calls == [{"return_X_y": True, **kwargs}]
 
 
 def test_raw_features_are_kept_without_standardize():
@@ -300,10 +308,33 @@ def test_best_setting_and_repr(diabetes):
         T.train(ol.sgd(np.array([50.0, 80.0])), model, diabetes, epochs=2, batch_size=10).best()
 
 
-def test_public_loader_is_the_fallback(monkeypatch):
-    def moved(name):
-        raise FileNotFoundError(name)
-    direct = T._read("digits")
-    monkeypatch.setattr(T, "_data_file", moved)
-    X, y = T._read("digits")
-    assert np.array_equal(X, direct[0]) and np.array_equal(y, direct[1])
+def test_training_keeps_the_names_of_data_and_models():
+    """The chapters import everything from optimlab.training."""
+    for name, module in (("load", data_module), ("Dataset", data_module),
+                         ("DATASETS", data_module), ("linear_regression", models),
+                         ("softmax_regression", models), ("mlp", models),
+                         ("least_squares", models), ("Model", models), ("Optimum", models)):
+        assert getattr(T, name) is getattr(module, name)
+
+
+def test_train_and_run_share_the_divergence_marking(diabetes, monkeypatch):
+    from optimlab import trajectory
+    assert T.mark_divergence is trajectory.mark_divergence  # one function, not a copy
+    calls = []
+    shared = trajectory.mark_divergence
+    monkeypatch.setattr(T, "mark_divergence", lambda *a: calls.append("train") or shared(*a))
+    monkeypatch.setattr(trajectory, "mark_divergence",
+                        lambda *a: calls.append("run") or shared(*a))
+    T.train(ol.sgd(0.01), T.linear_regression(10), diabetes, epochs=1, batch_size=100)
+    ol.run(ol.sgd(0.1), ol.seed000_bowl(), [1.0, 1.0], 3)
+    assert calls == ["train", "run"]
+
+
+def test_mark_divergence_marks_from_the_first_bad_entry():
+    from optimlab.trajectory import mark_divergence
+    bad = np.array([[False, False, False], [False, True, False], [True, False, False]])
+    a, b = np.ones((3, 3)), np.ones((3, 3, 2))
+    diverged, at = mark_divergence(bad, a, b)
+    assert diverged.tolist() == [True, True, False] and at.tolist() == [2, 1, -1]
+    assert np.isnan(a).tolist() == [[False] * 3, [False, True, False], [True, True, False]]
+    assert np.array_equal(np.isnan(b), np.repeat(np.isnan(a)[..., None], 2, axis=-1))
