@@ -151,7 +151,9 @@ class TwinDisplay:
             return bundle
         view = live._repr_mimebundle_()
         view = view[0] if isinstance(view, tuple) else view
-        return {**bundle, **view, "text/html": bundle["text/html"]}
+        # the widget view, with the twin as HTML and the panel's own repr (its readout for
+        # the values given) as text, not the widget's
+        return {**view, **bundle}
 
 
 class Panel(TwinDisplay):
