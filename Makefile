@@ -71,13 +71,20 @@ assets/vendor/.installed: node_modules/.installed tools/vendor_assets.py | $(VEN
 chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
-# Stale pages are executed first, in parallel, into the cache the build then reads.
-book: venv assets
+# Stale pages are executed first, in parallel, into the cache the build then reads. The
+# build runs again only when one of its inputs is newer than the last complete build.
+BOOK_INPUTS := $(wildcard book/*.md book/*.bib book/optimlab/*.py book/_ext/*.py assets/*.css \
+                 assets/*.js assets/*.svg) _config.yml _toc.yml requirements.txt runtime.txt \
+               tools/stamp.py tools/execute.py
+
+book: $(HTML)/.built
+	@echo "The book is built: open $(CURDIR)/$(HTML)/index.html (or run: make serve)"
+
+$(HTML)/.built: $(BOOK_INPUTS) assets/vendor/.installed | venv
 	$(BIN)/python tools/stamp.py refresh
 	$(BIN)/python tools/execute.py
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	@echo
-	@echo "The book is built: open $(CURDIR)/$(HTML)/index.html (or run: make serve)"
+	touch $@
 
 # Decks and exercise sheets (into $(HTML)/slides and $(HTML)/exercises) and RISE notebooks
 # (book/_build/rise), cut from the chapter pages the book build has just rendered.
