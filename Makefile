@@ -23,7 +23,7 @@ OTHER_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPEN
 PYTEST_PARALLEL := -n 2 --dist loadscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book slides test unit unit-other-cpu bench serve lab clean venv assets chromium
+.PHONY: help book slides test unit unit-other-cpu bench serve lab clean venv assets chromium node
 
 help:
 	@echo "make book    build the site into $(HTML) (creates .venv, installs what it needs)"
@@ -71,9 +71,15 @@ assets/vendor/.installed: node_modules/.installed tools/vendor_assets.py | $(VEN
 chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# The page engine (assets/engine) is tested in Node.js: tests/js, and against optimlab in
+# tests/unit/test_engine_parity.py, which fails without node.
+node:
+	command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs; }
+
 # Stale pages are executed first, in parallel, into the cache the build then reads. The
 # build runs again only when one of its inputs is newer than the last complete build.
-BOOK_INPUTS := $(wildcard book/*.md book/*.bib book/optimlab/*.py book/_ext/*.py assets/*.css \
+BOOK_INPUTS := $(wildcard book/*.md book/*.bib book/optimlab/*.py book/optimlab/recorded/*.json \
+                 book/_ext/*.py assets/*.css \
                  assets/*.js assets/*.svg) _config.yml _toc.yml requirements.txt runtime.txt \
                tools/stamp.py tools/execute.py
 
@@ -91,15 +97,17 @@ $(HTML)/.built: $(BOOK_INPUTS) assets/vendor/.installed | venv
 slides: book
 	$(BIN)/python tools/slides.py
 
-unit: $(VENV)/.test-installed
+unit: $(VENV)/.test-installed node
+	node --test tests/js/
 	$(BIN)/python -m pytest tests/unit -q
 
-unit-other-cpu: $(VENV)/.test-installed
+unit-other-cpu: $(VENV)/.test-installed node
 	$(OTHER_CPU) $(BIN)/python -m pytest tests/unit -q -p no:cacheprovider $(PYTEST_PARALLEL)
 
 # The unit tests on other CPU code paths first (cheap), the page load times on a quiet
 # machine, then every other test on the built book, on two processes.
 test: $(VENV)/.test-installed chromium book slides unit-other-cpu
+	node --test tests/js/
 	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
 	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
 

@@ -544,10 +544,15 @@ def glue_outputs(nb) -> dict[str, dict]:
 
 
 def glue_text(outputs: dict[str, dict]) -> dict[str, str]:
-    """Glued outputs as the text a page shows (a glued string without its quotes)."""
+    """Glued outputs as the text a page shows (a glued string without its quotes, a
+    glued table as its Markdown)."""
     values = {}
     for name, output in outputs.items():
-        text = output.get("data", {}).get("text/plain", "")
+        data = output.get("data", {})
+        if "text/markdown" in data:
+            values[name] = data["text/markdown"]
+            continue
+        text = data.get("text/plain", "")
         try:
             value = ast.literal_eval(text)
             text = value if isinstance(value, str) else text
@@ -590,7 +595,7 @@ def myst_to_markdown(text: str, glue: dict, labels: dict) -> str:
         name, target = m.group("role"), m.group("text")
         label = re.sub(r"^.*<([^>]+)>$", r"\1", target)
         shown = re.sub(r"\s*<[^>]+>$", "", target)
-        if name.startswith("glue"):
+        if name == "eval":  # a glued value (book/_ext/optimlab_sphinx.py)
             return glue.get(target, f"`{target}`")
         if name == "eq":
             return labels.get("eq:" + label, f"({label})")

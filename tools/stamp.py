@@ -2,7 +2,7 @@
 
 ``make book`` runs ``python tools/stamp.py refresh`` before ``jupyter-book build``:
 
-* **execution** (``_build/.stamp-execution``): the digest of ``book/optimlab/*.py`` and of
+* **execution** (``_build/.stamp-execution``): the digest of optimlab (its code and data) and of
   the pinned environment (``requirements.txt``, ``runtime.txt``). jupyter-cache keys a
   notebook on its code only, so when optimlab or a pinned numpy/matplotlib changes, the
   cached outputs could be stale: the execution cache is dropped, and with it every page.
@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 INPUTS = {
-    "execution": ["book/optimlab/*.py", "requirements.txt", "runtime.txt"],
+    "execution": ["book/optimlab/*.py", "book/optimlab/recorded/*.json", "requirements.txt",
+                  "runtime.txt"],
     "rendering": ["book/_ext/*.py", "assets/*.css", "assets/*.js", "_config.yml", "_toc.yml"],
 }
 # What each stamp's change throws away (the rendering outputs go with the execution too).

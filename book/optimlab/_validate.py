@@ -50,9 +50,11 @@ def vector(name: str, value) -> np.ndarray:
 
 
 def in_range(name: str, value, lo: float, hi: float, *, lo_open=False, hi_open=False):
-    """Return `value` as a float array, or raise if any element is outside the interval."""
+    """Return `value` as a float array, or raise if any element is outside the interval
+    (infinite values are outside, except ``hi=inf`` with ``hi_open=False``: ``[0, inf]``)."""
     arr = _as_float(name, value)
-    ok = np.isfinite(arr) & ((arr > lo) if lo_open else (arr >= lo))
+    finite = np.isfinite(arr) | ((arr == np.inf) if hi == np.inf and not hi_open else False)
+    ok = finite & ((arr > lo) if lo_open else (arr >= lo))
     ok &= (arr < hi) if hi_open else (arr <= hi)
     if not ok.all():
         left, right = "(" if lo_open else "[", ")" if hi_open else "]"
@@ -131,9 +133,11 @@ def instance(name: str, value, cls, hint: str = ""):
 
 
 def broadcast(**named) -> tuple:
-    """The common batch shape of named array hyperparameters, or an error naming the
-    two that do not broadcast (numpy would only say 'arg 0' and 'arg 1')."""
-    shapes = {k: np.shape(v) for k, v in named.items()}
+    """The common batch shape of named array hyperparameters (or of anything with a
+    ``batch_shape``, such as a schedule), or an error naming the two that do not broadcast
+    (numpy would only say 'arg 0' and 'arg 1')."""
+    shapes = {k: v.batch_shape if hasattr(v, "batch_shape") else np.shape(v)
+              for k, v in named.items()}
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:

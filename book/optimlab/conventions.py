@@ -3,10 +3,19 @@
 ``preset("torch", "RMSprop", lr=0.1, alpha=0.9)`` takes a library's own constructor
 name, argument names and defaults, and returns the optimlab optimizer that computes what
 that library computes (checked against trajectories recorded from the libraries
-themselves in ``tests/golden``). ``NAMES`` is the translation table the book prints.
+themselves, :func:`recorded_runs`). ``NAMES`` is the translation table the book prints.
+
+A preset takes a schedule (:mod:`optimlab.schedules`) wherever the library takes one for
+its learning rate; where the library folds the learning rate into a momentum buffer
+(Keras's ``SGD`` and ``RMSprop``, optax's ``rmsprop``), the preset does too under a
+schedule (``lr_in_buffer=True``), which at a constant rate is the same iteration.
 """
 
 from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
 
 import numpy as np
 
@@ -15,6 +24,17 @@ from . import optimizers as opt
 from ._validate import choice
 
 LIBRARIES = ("torch", "optax", "keras")
+
+
+@cache
+def recorded_runs() -> dict:
+    """The trajectories recorded from PyTorch, optax and Keras themselves, float64, on the
+    bowl ``0.1 x² + 5 y²`` (``tests/golden/make_golden.py`` records them): ``cases``
+    (constant step sizes, each with ``id``, ``library``, ``constructor``, ``kwargs`` and
+    the iterates ``x``) and ``schedule_cases``. Shipped inside the package, so a chapter
+    that quotes them runs wherever optimlab is installed. Do not modify the result."""
+    return json.loads(files(__package__).joinpath("recorded", "trajectories.json")
+                      .read_text(encoding="utf-8"))
 
 #: concept -> name in the book's code and in each library (and d2l)
 NAMES = {
@@ -46,7 +66,30 @@ NAMES = {
                 "d2l": "— (not covered; Yogi instead)"},
     "AdamW decay λ": {"book": "weight_decay", "torch": "weight_decay", "optax": "weight_decay",
                       "keras": "weight_decay", "d2l": "— (not covered)"},
+    "Adadelta decay ρ": {"book": "rho", "torch": "rho", "optax": "rho", "keras": "rho",
+                         "d2l": "rho"},
+    "Adamax ε placement": {"book": "eps_placement", "torch": "— (in the max)",
+                           "optax": "— (in the max)", "keras": "— (after the max)",
+                           "d2l": "— (not covered)"},
+    "NAdam momentum schedule ψ": {"book": "momentum_decay", "torch": "momentum_decay",
+                                  "optax": "— (none: ψ = ∞)", "keras": "— (ψ = 1)",
+                                  "d2l": "— (not covered)"},
+    "Yogi": {"book": "yogi", "torch": "— (none)", "optax": "optax.yogi", "keras": "— (none)",
+             "d2l": "yogi"},
+    "Yogi initial moments m₀, s₀": {"book": "initial_m, initial_accumulator", "torch": "—",
+                                    "optax": "— (both 1e-6)", "keras": "—",
+                                    "d2l": "— (both 0)"},
+    "learning-rate schedule ηₜ": {"book": "lr=schedule(t), t = steps taken",
+                                  "torch": "torch.optim.lr_scheduler (step() after each step)",
+                                  "optax": "learning_rate=schedule(count)",
+                                  "keras": "learning_rate=LearningRateSchedule(iterations)",
+                                  "d2l": "— (its own scheduler classes, per epoch)"},
 }
+
+
+def _schedule(lr) -> bool:
+    """True where a library's learning-rate argument is a schedule (a callable)."""
+    return callable(lr)
 
 
 def _no_momentum(momentum, nesterov=False) -> bool:
@@ -107,8 +150,10 @@ def _optax_adagrad(learning_rate, initial_accumulator_value=0.1, eps=1e-7):
 
 
 def _optax_rmsprop(learning_rate, decay=0.9, eps=1e-8, centered=False, momentum=None):
+    # optax scales by the learning rate before its momentum trace
     return opt.rmsprop(learning_rate, decay, eps, centered=centered,
-                       momentum=0.0 if momentum is None else momentum)
+                       momentum=0.0 if momentum is None else momentum,
+                       lr_in_buffer=_schedule(learning_rate))
 
 
 def _optax_adam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
@@ -127,7 +172,8 @@ def _keras_sgd(learning_rate=0.01, momentum=0.0, nesterov=False):
     check.flag("nesterov", nesterov)
     if _no_momentum(momentum):
         return opt.sgd(learning_rate)
-    return opt.momentum(learning_rate, momentum, nesterov=nesterov)
+    return opt.momentum(learning_rate, momentum, nesterov=nesterov,
+                        lr_in_buffer=_schedule(learning_rate))
 
 
 def _keras_adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
@@ -135,7 +181,8 @@ def _keras_adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1
 
 
 def _keras_rmsprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
-    return opt.rmsprop(learning_rate, rho, epsilon, centered=centered, momentum=momentum)
+    return opt.rmsprop(learning_rate, rho, epsilon, centered=centered, momentum=momentum,
+                       lr_in_buffer=_schedule(learning_rate))
 
 
 def _keras_adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
@@ -148,13 +195,71 @@ def _keras_adamw(learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.9
                      eps_placement="hat", amsgrad=amsgrad)
 
 
+def _torch_adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0):
+    return opt.adadelta(lr, rho, eps, weight_decay=weight_decay)
+
+
+def _torch_adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    beta1, beta2 = _betas(betas)
+    return opt.adamax(lr, beta1, beta2, eps, weight_decay=weight_decay)
+
+
+def _torch_nadam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False):
+    beta1, beta2 = _betas(betas)
+    return opt.nadam(lr, beta1, beta2, eps, momentum_decay=momentum_decay,
+                     weight_decay=weight_decay, decoupled_weight_decay=decoupled_weight_decay)
+
+
+def _optax_adadelta(learning_rate=None, rho=0.9, eps=1e-6, weight_decay=0.0):
+    if learning_rate is None:
+        # recorded with optax 0.2.8: scale_by_learning_rate(None) is the identity, which
+        # also drops the sign flip the other learning rates get, so x climbs f
+        raise ValueError("learning_rate=None, optax.adadelta's default, climbs the gradient "
+                         "(optax skips scale_by_learning_rate and with it the sign flip): no "
+                         "descent method reproduces it; give learning_rate, e.g. "
+                         "learning_rate=1.0 for Zeiler's Adadelta")
+    return opt.adadelta(learning_rate, rho, eps, weight_decay=weight_decay)
+
+
+def _optax_adamax(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
+    return opt.adamax(learning_rate, b1, b2, eps)
+
+
+def _optax_nadam(learning_rate, b1=0.9, b2=0.999, eps=1e-8):
+    # adam(nesterov=True): the constant momentum μₜ = b1
+    return opt.nadam(learning_rate, b1, b2, eps, momentum_decay=np.inf)
+
+
+def _optax_yogi(learning_rate, b1=0.9, b2=0.999, eps=1e-3):
+    # scale_by_yogi starts both moments at initial_accumulator_value = 1e-6
+    return opt.yogi(learning_rate, b1, b2, eps, initial_accumulator=1e-6, initial_m=1e-6)
+
+
+def _keras_adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7):
+    return opt.adadelta(learning_rate, rho, epsilon)
+
+
+def _keras_adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    return opt.adamax(learning_rate, beta_1, beta_2, epsilon, eps_placement="outside_max")
+
+
+def _keras_nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    # Keras's momentum schedule is 0.96**t, without PyTorch's (Dozat's) 0.004
+    return opt.nadam(learning_rate, beta_1, beta_2, epsilon, momentum_decay=1.0)
+
+
 PRESETS = {
     "torch": {"SGD": _torch_sgd, "Adagrad": _torch_adagrad, "RMSprop": _torch_rmsprop,
-              "Adam": _torch_adam, "AdamW": _torch_adamw},
+              "Adam": _torch_adam, "AdamW": _torch_adamw, "Adadelta": _torch_adadelta,
+              "Adamax": _torch_adamax, "NAdam": _torch_nadam},
     "optax": {"sgd": _optax_sgd, "adagrad": _optax_adagrad, "rmsprop": _optax_rmsprop,
-              "adam": _optax_adam, "amsgrad": _optax_amsgrad, "adamw": _optax_adamw},
+              "adam": _optax_adam, "amsgrad": _optax_amsgrad, "adamw": _optax_adamw,
+              "adadelta": _optax_adadelta, "adamax": _optax_adamax, "nadam": _optax_nadam,
+              "yogi": _optax_yogi},
     "keras": {"SGD": _keras_sgd, "Adagrad": _keras_adagrad, "RMSprop": _keras_rmsprop,
-              "Adam": _keras_adam, "AdamW": _keras_adamw},
+              "Adam": _keras_adam, "AdamW": _keras_adamw, "Adadelta": _keras_adadelta,
+              "Adamax": _keras_adamax, "Nadam": _keras_nadam},
 }
 
 

@@ -23,6 +23,10 @@ class Objective:
     ``noise`` > 0 adds seeded Gaussian noise to every gradient (see :func:`noisy`).
     ``domain``, a box ``((lo, hi), ...)``, makes runs projected: every iterate is
     clipped back into the box (as in online convex optimization).
+    ``spec`` says which formula ``f`` and ``grad`` compute, as JSON-ready data: its
+    ``kind`` and parameters, e.g. ``{"kind": "rosenbrock", "a": 1.0, "b": 100.0}``
+    (:mod:`optimlab.engine` hands it to the page engine); None for a landscape built
+    from arbitrary functions.
     """
 
     name: str
@@ -37,6 +41,7 @@ class Objective:
     seed: int = 0
     grad_at_step: Callable[[np.ndarray, int], np.ndarray] | None = None
     domain: tuple | None = None
+    spec: dict | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def gradient(self, x: np.ndarray, t: int) -> np.ndarray:
         r"""The gradient the optimizer sees at step ``t``: :math:`\nabla f(x) + \sigma\xi_t`.
@@ -122,6 +127,8 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
 
         def grad(x):
             return x * a
+
+        spec = {"kind": "diagonal", "a": a.tolist()}
     else:
         def f(x):
             return 0.5 * _dot_last(_matvec(x, A), x)
@@ -129,13 +136,15 @@ def quadratic(A, *, name: str | None = None, bounds=((-3, 3), (-3, 3)), tex: str
         def grad(x):
             return _matvec(x, A)  # A is symmetric
 
+        spec = {"kind": "quadratic", "A": A.tolist()}
+
     return Objective(
         name=name or f"quadratic {A.tolist()}",
         f=f, grad=grad, dim=d,
         minimizer=np.zeros(d) if bounded else None,
         f_min=0.0 if bounded else -np.inf,
         bounds=tuple(tuple(map(float, b)) for b in bounds),
-        tex=tex or r"\tfrac12 x^\top A x",
+        tex=tex or r"\tfrac12 x^\top A x", spec=spec,
     )
 
 
@@ -190,7 +199,8 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
         return np.stack([-2 * (a - x) - 4 * b * x * r, 2 * b * r], axis=-1)
 
     return Objective(name, f, grad, 2, np.array([a, a * a]), 0.0,
-                     ((-2.0, 2.0), (-1.0, 3.0)), rf"({a:g}-x)^2 + {b:g}(y-x^2)^2")
+                     ((-2.0, 2.0), (-1.0, 3.0)), rf"({a:g}-x)^2 + {b:g}(y-x^2)^2",
+                     spec={"kind": "rosenbrock", "a": a, "b": b})
 
 
 _BEALE_C = np.array([1.5, 2.25, 2.625])
@@ -201,22 +211,26 @@ def beale() -> Objective:
     minimum 0 at :math:`(3, 0.5)`."""
 
     def terms(p):
-        x, y = p[..., 0, None], p[..., 1, None]
-        k = np.arange(1, 4)
-        return _BEALE_C - x + x * y**k, k, x, y
+        # y^k by multiplication, not ** (the C library's pow, not correctly rounded, and
+        # not JavaScript's): the page engine repeats these very operations
+        x, y = p[..., 0], p[..., 1]
+        powers = (np.ones_like(y), y, y * y, y * y * y)  # y^0 .. y^3
+        r = [c - x + x * powers[k] for k, c in enumerate(_BEALE_C, start=1)]
+        return r, powers, x
 
     def f(p):
         r, *_ = terms(p)
-        return np.sum(r * r, axis=-1)
+        return r[0] * r[0] + r[1] * r[1] + r[2] * r[2]  # summed in index order
 
     def grad(p):
-        r, k, x, y = terms(p)
-        dx = np.sum(2 * r * (y**k - 1), axis=-1)
-        dy = np.sum(2 * r * k * x * y ** (k - 1), axis=-1)
-        return np.stack([dx, dy], axis=-1)
+        r, powers, x = terms(p)
+        dx = [2 * r[k - 1] * (powers[k] - 1) for k in (1, 2, 3)]
+        dy = [2 * r[k - 1] * k * x * powers[k - 1] for k in (1, 2, 3)]
+        return np.stack([dx[0] + dx[1] + dx[2], dy[0] + dy[1] + dy[2]], axis=-1)
 
     return Objective("Beale", f, grad, 2, np.array([3.0, 0.5]), 0.0,
-                     ((-4.5, 4.5), (-4.5, 4.5)), r"\sum_{k=1}^3 (c_k - x + xy^k)^2")
+                     ((-4.5, 4.5), (-4.5, 4.5)), r"\sum_{k=1}^3 (c_k - x + xy^k)^2",
+                     spec={"kind": "beale"})
 
 
 def least_squares_1d(x: float = 2.0, y: float = 4.0, *, half: bool = True) -> Objective:
@@ -241,7 +255,8 @@ def least_squares_1d(x: float = 2.0, y: float = 4.0, *, half: bool = True) -> Ob
 
     name = f"{'½' if half else ''}(y − wx)², x={x:g}, y={y:g}"
     return Objective(name, f, grad, 1, np.array([y / x]), 0.0,
-                     ((-1.0, 1.5 * y / x + 1.0),), rf"{c:g}\,(y - wx)^2")
+                     ((-1.0, 1.5 * y / x + 1.0),), rf"{c:g}\,(y - wx)^2",
+                     spec={"kind": "least_squares_1d", "x": x, "y": y, "c": c})
 
 
 def noisy(objective: Objective, sigma: float, seed: int = 0) -> Objective:
@@ -288,7 +303,8 @@ def reddi_online(C: float = 3.0) -> Objective:
 
     return Objective(f"Reddi et al. online problem, C={C:g}", f, grad, 1, np.array([-1.0]),
                      -slope, ((-1.0, 1.0),), rf"\tfrac{{{C - 2:g}}}{{3}}\,x \text{{ on }} [-1, 1]",
-                     grad_at_step=grad_at_step, domain=((-1.0, 1.0),))
+                     grad_at_step=grad_at_step, domain=((-1.0, 1.0),),
+                     spec={"kind": "reddi_online", "C": C})
 
 
 LANDSCAPES = {
@@ -318,4 +334,5 @@ def shifted_bowl(a, center, *, bounds, name: str | None = None) -> Objective:
                        for i, (ai, ci) in enumerate(zip(a, c)))
     return Objective(name=name or terms.replace("_1", "₁").replace("_2", "₂").replace("^2", "²"),
                      f=f, grad=grad, dim=a.size, minimizer=c.copy(), f_min=0.0,
-                     bounds=tuple(tuple(map(float, b)) for b in bounds), tex=terms)
+                     bounds=tuple(tuple(map(float, b)) for b in bounds), tex=terms,
+                     spec={"kind": "shifted_bowl", "a": a.tolist(), "center": c.tolist()})

@@ -373,8 +373,9 @@ def ema_weights(gammas: Iterable[float], steps: int = 40, *, size: str = "page")
 def effective_step(tr: Trajectory, *, size: str = "page",
                    thresholds: Mapping[str, float] | None = None) -> Plot:
     r"""Per-coordinate effective step :math:`\eta / \mathrm{den}_t` of an adaptive method
-    (Adagrad, RMSprop, Adam), read from the recorded state: for Adam from the
-    bias-corrected :math:`\hat s_t` (see :func:`optimlab.optimizers.effective_step`).
+    (Adagrad, RMSprop, Adam, Adadelta, Adamax, NAdam, Yogi), read from the recorded
+    state: for Adam from the bias-corrected :math:`\hat s_t` (see
+    :func:`optimlab.optimizers.effective_step`).
 
     ``thresholds`` draws horizontal lines at named step sizes, for instance the stability
     limits :math:`2/\lambda_i` of gradient descent on each curvature
@@ -390,7 +391,7 @@ def effective_step(tr: Trajectory, *, size: str = "page",
         ax.axhline(float(value), color=PALETTE[(eff.shape[-1] + k) % len(PALETTE)],
                    ls=":", lw=1.6, label=name)
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(_effective_label(tr.optimizer.name, hp["eps_placement"]))
+    ax.set_ylabel(_effective_label(tr.optimizer.name, hp.get("eps_placement", "inside")))
     ax.set_title(tr.label())
     ax.legend(fontsize=FONT[size] - 1)
     alt = (f"Effective per-coordinate step of {tr.label()} against step: " + "; ".join(
@@ -402,9 +403,16 @@ def effective_step(tr: Trajectory, *, size: str = "page",
 
 
 def _effective_label(name: str, placement: str) -> str:
+    if name == "Adadelta":
+        return r"effective step $\eta\sqrt{d_{t-1}+\epsilon}/\sqrt{s_t+\epsilon}$"
+    if name == "Adamax":
+        return (r"effective step $\eta/u_t$" if placement == "in_max"
+                else r"effective step $\eta/(u_t+\epsilon)$")
+    if name in ("NAdam", "Yogi"):  # ε outside the root, no other placement
+        placement = "outside"
     if placement == "hat":
         return r"effective step $\eta\sqrt{1-\beta_2^t}/(\sqrt{s_t}+\hat\epsilon)$"
-    s = r"\hat s_t" if name in ("Adam", "AdamW") else "s_t"
+    s = r"\hat s_t" if name in ("Adam", "AdamW", "NAdam", "Yogi") else "s_t"
     if placement == "inside":
         return rf"effective step $\eta/\sqrt{{{s}+\epsilon}}$"
     return rf"effective step $\eta/(\sqrt{{{s}}}+\epsilon)$"

@@ -11,10 +11,8 @@ the presenter notebooks by running every chapter) is not run here: the presenter
 notebooks come from ``make slides``, and the live test checks that running the chapters
 there gives the build's numbers.
 
-Between them, two tests execute every page of the table of contents in this environment
-exactly once: ``tests/binder/test_binder_env.py`` the pages without a deck (nbclient),
-``tests/slides/test_rise_live.py`` every chapter with a deck, in this environment's
-JupyterLab, as a student on Binder would.
+``tests/binder/test_live.py`` executes every page of the table of contents in this
+environment's JupyterLab exactly once, as a student on Binder would.
 """
 from __future__ import annotations
 
@@ -75,5 +73,5 @@ def toc_pages() -> list[str]:
 
 
 def deck_chapters() -> list[str]:
-    """The chapters with a deck: ``test_rise_live.py`` runs them in this environment."""
+    """The chapters with a deck: ``test_live.py`` shows them in RISE in this environment."""
     return optimlab_slides.deck_chapters(ROOT)

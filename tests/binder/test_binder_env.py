@@ -1,11 +1,11 @@
 """Binder's environment (repo2docker's base, then requirements.txt, then ``pip install .``;
 see ``binder_env.py``) is consistent and runs the book: ``pip check`` finds no broken
-requirement, optimlab is installed, and every page executes there. The chapters with a
-deck run in its JupyterLab, with their live panels (``tests/slides/test_rise_live.py``);
-the other pages run here, with nbclient.
+requirement, optimlab is installed and imports from anywhere, the environment holds none
+of the test tools, and the site's downloads are the chapters. Every chapter runs in this
+environment's JupyterLab, once, from a folder with nothing of the repository but the
+chapters (``test_live.py``); what runs there runs as a download.
 """
 
-import json
 import subprocess
 from pathlib import Path
 
@@ -18,23 +18,6 @@ import binder_env
 ROOT = binder_env.ROOT
 SITE = ROOT / "_build" / "html"
 REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-# Runs notebooks (a page's .md through jupytext, or a downloaded .ipynb) in a folder,
-# reporting every failure.
-RUNNER = r"""
-import json, sys
-import jupytext, nbformat
-from nbclient import NotebookClient
-failures = {}
-for path, folder in json.loads(sys.argv[1]):
-    nb = nbformat.read(path, as_version=4) if path.endswith(".ipynb") else jupytext.read(path)
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": folder}}).execute()
-    except Exception as exc:  # report every failing page, not just the first
-        failures[path] = f"{type(exc).__name__}: {exc}"[-2000:]
-print(json.dumps(failures))
-"""
-WITHOUT_DECK = [doc for doc in binder_env.toc_pages() if doc not in binder_env.deck_chapters()]
 
 
 def _chapters() -> list[str]:
@@ -50,48 +33,25 @@ def test_pip_check_is_clean():
 
 
 def test_optimlab_is_installed_from_the_repository(tmp_path):
-    """repo2docker runs ``pip install .``: optimlab imports from anywhere, not just book/."""
+    """repo2docker runs ``pip install .``: optimlab imports from anywhere, not just book/,
+    with its data (the recorded library runs the chapters quote)."""
     out = subprocess.run([str(binder_env.python()), "-c",
                           "import optimlab, sys; print(optimlab.__file__); "
                           "print(optimlab.run(optimlab.sgd(0.1), optimlab.seed000_bowl(), "
-                          "[-10.0, 1.5], 3).final.tolist())"],
+                          "[-10.0, 1.5], 3).final.tolist()); "
+                          "print(len(optimlab.conventions.recorded_runs()['cases']))"],
                          cwd=tmp_path, capture_output=True, text=True,
                          env=binder_env.environ(Path.home()))
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "site-packages" in out.stdout.splitlines()[0]
+    lines = out.stdout.splitlines()
+    assert "site-packages" in lines[0]
+    assert int(lines[-1]) >= 30  # the recorded library runs are package data
 
 
-def test_every_page_executes_in_the_binder_environment_once():
-    """The pages run here and the chapters run in JupyterLab are the whole book, once."""
-    decks = binder_env.deck_chapters()
-    assert sorted(WITHOUT_DECK + decks) == sorted(binder_env.toc_pages())
-    assert len(decks) >= 8 and "book/intro" in WITHOUT_DECK
-
-
-def test_the_pages_without_a_deck_execute_there_as_downloaded(tmp_path):
-    """The pages without a deck run in Binder's environment. Those the site offers as a
-    notebook run as a reader downloads them: the site's .ipynb, alone in a folder of its
-    own, with the optimlab that ``pip install .`` put there."""
-    python = binder_env.python()
-    # the environment has none of the test tools: it is Binder's files alone
-    probe = subprocess.run([str(python), "-c", "import pytest"], capture_output=True)
+def test_the_environment_is_binders_files_alone():
+    """None of the test tools is installed there: what runs there needs only Binder's files."""
+    probe = subprocess.run([str(binder_env.python()), "-c", "import pytest"], capture_output=True)
     assert probe.returncode != 0
-    jobs = []
-    for doc in WITHOUT_DECK:
-        download = SITE / "_sources" / f"{doc}.ipynb"
-        if download.is_file():
-            folder = tmp_path / Path(doc).name
-            folder.mkdir()
-            jobs.append((str(download), str(folder)))
-        else:
-            jobs.append((str(ROOT / f"{doc}.md"), str((ROOT / doc).parent)))
-    assert sum(path.endswith(".ipynb") for path, _ in jobs) >= 2  # intro, notation at least
-    out = subprocess.run([str(python), "-c", RUNNER, json.dumps(jobs)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=600,
-                         env=binder_env.environ(Path.home()))
-    assert out.returncode == 0, out.stderr[-3000:]
-    failures = json.loads(out.stdout.strip().splitlines()[-1])
-    assert failures == {}
 
 
 def test_every_notebook_page_is_downloadable_as_ipynb():
@@ -108,6 +68,9 @@ def test_every_notebook_page_is_downloadable_as_ipynb():
         source = jupytext.read(md)
         note, *cells = nb.cells
         assert [c.cell_type for c in cells] == [c.cell_type for c in source.cells]
+        # the code a reader downloads is the code JupyterLab ran (test_live.py)
+        assert [c.source for c in cells if c.cell_type == "code"] == [
+            c.source for c in source.cells if c.cell_type == "code"], rel
         # the first cell says how to get optimlab, from the book's own repository address
         assert "optimlab-download-note" in note.metadata["tags"]
         assert f"git+{REPOSITORY}" in note.source and "pip install" in note.source

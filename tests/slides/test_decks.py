@@ -178,7 +178,7 @@ def test_rise_is_installed():
 
 
 def test_myst_to_markdown():
-    text = ("See {eq}`gd-update` and {prf:ref}`gd-stability`, η = {glue:text}`gd_limit`.\n\n"
+    text = ("See {eq}`gd-update` and {prf:ref}`gd-stability`, η = {eval}`gd_limit`.\n\n"
             "```{prf:theorem} Stability\n:label: gd-stability\n\nBody $x$.\n```\n\n"
             "$$\nx = 1\n$$ (gd-update)\n")
     out = slides.myst_to_markdown(text, {"gd_limit": "0.2"},
@@ -331,7 +331,7 @@ def test_presenter_numbers_without_a_build(monkeypatch):
     Here the run is stood in for by the outputs the build's kernel sent (myst-nb keeps them
     in ``<page>.glue.json``, under the mime prefix the kernel used), so no chapter is
     executed again; that a run in Binder's environment gives the build's numbers is
-    checked for every chapter by ``tests/slides/test_rise_live.py``."""
+    checked for every chapter by ``tests/binder/test_live.py``."""
     doc = "book/gradient_descent"
     built = slides._glue_values(doc)
     assert len(built) > 10, "make book writes the glued values"

@@ -4,8 +4,6 @@ Each test names the proposition or paragraph it guards, so that a change to opti
 that breaks a statement of the chapter fails here, not silently in the prose.
 """
 
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import optimlab as ol
+from optimlab.conventions import recorded_runs
 from numerics import assert_close
 from optimlab.conventions import preset
 
-GOLDEN = json.loads((Path(__file__).parents[1] / "golden" / "trajectories.json").read_text())
+GOLDEN = recorded_runs()
 X0_000 = np.array([-10.0, 1.5])
 Y0_004 = np.array([-5.0, -2.0])
 Q45 = np.array([[1.0, 1.0], [-1.0, 1.0]]) / np.sqrt(2)

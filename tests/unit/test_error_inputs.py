@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import optimlab as ol
-from optimlab import analysis, conventions, plots, training
+from optimlab import analysis, conventions, plots, schedules, training
 
 BOWL = ol.seed000_bowl()
 X0 = [-10.0, 1.5]
@@ -46,12 +46,40 @@ FLAG = r"must be True or False, got .*flags cannot be swept"
 
 def error_inputs_optimizers() -> list[ErrorInput]:
     common = []
-    for f in (ol.sgd, ol.momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw):
+    for f in (ol.sgd, ol.momentum, ol.adagrad, ol.rmsprop, ol.adam, ol.adamw, ol.adadelta,
+              ol.adamax, ol.nadam, ol.yogi):
         common += [E(f, match=r"lr must be in \(0, inf\), got lr=-1", lr=-1),
                    E(f, match=rf"lr {NUMBER}, got lr=True", lr=True),
                    E(f, match=rf"lr {NUMBER}, got lr='0.1'", lr="0.1"),
-                   E(f, match=rf"lr {NUMBER}", lr=1j)]
+                   E(f, match=rf"lr {NUMBER}", lr=1j),
+                   E(f, lr=lambda t: 1 / 0, match=r"lr must be a number, an array of numbers "
+                                                 r"or a schedule .* lr\(0\) raised "
+                                                 r"ZeroDivisionError"),
+                   E(f, lr=lambda t: -0.1 + 0 * t,
+                     match=r"lr must return finite step sizes >= 0, got lr\(0\)=")]
     return common + [
+        E(ol.adam, lr=ol.cosine([0.1, 0.2], T=10), beta1=[0.9, 0.99, 0.5],
+          match=r"lr has shape \(2,\) and beta1 has shape \(3,\)"),
+        E(ol.momentum, TypeError, lr=0.1, lr_in_buffer="yes", match=f"lr_in_buffer {FLAG}"),
+        E(ol.rmsprop, TypeError, lr=0.1, lr_in_buffer=1, match=f"lr_in_buffer {FLAG}"),
+        E(ol.adadelta, rho=1.5, match=r"rho must be in \[0, 1\], got rho=1.5"),
+        E(ol.adadelta, eps=-1e-6, match=r"eps must be in \[0, inf\), got eps=-1e-06"),
+        E(ol.adadelta, lr=[1.0, 0.5], rho=[0.9, 0.95, 0.99],
+          match=r"lr has shape \(2,\) and rho has shape \(3,\)"),
+        E(ol.adamax, lr=0.1, eps_placement="inside",
+          match="eps_placement must be one of 'in_max', 'outside_max', got eps_placement='inside'"),
+        E(ol.adamax, lr=0.1, beta2=1.5, match=r"beta2 must be in \[0, 1\], got beta2=1.5"),
+        E(ol.adamax, lr=0.1, weight_decay=-1, match=r"weight_decay must be in \[0, inf\)"),
+        E(ol.nadam, lr=0.1, momentum_decay=-1,
+          match=r"momentum_decay must be in \[0, inf\], got momentum_decay=-1"),
+        E(ol.nadam, lr=0.1, momentum_decay=np.nan, match=r"momentum_decay must be in \[0, inf\]"),
+        E(ol.nadam, lr=0.1, beta1=1.0, match=r"beta1 must be in \[0, 1\), got beta1=1.0"),
+        E(ol.nadam, TypeError, lr=0.1, decoupled_weight_decay="yes",
+          match=f"decoupled_weight_decay {FLAG}"),
+        E(ol.yogi, lr=0.1, initial_accumulator=-1,
+          match=r"initial_accumulator must be in \[0, inf\), got initial_accumulator=-1"),
+        E(ol.yogi, lr=0.1, initial_m=np.inf, match="initial_m must be finite, got initial_m=inf"),
+        E(ol.yogi, lr=0.1, beta2=1.0, match=r"beta2 must be in \[0, 1\)"),
         E(ol.momentum, lr=0.1, beta=1.5, match=r"beta must be in \[0, 1\], got beta=1.5"),
         E(ol.momentum, lr=0.1, dampening=1.0, match=r"dampening must be in \[0, 1\)"),
         E(ol.momentum, lr=0.1, first_step="one",
@@ -84,6 +112,54 @@ def error_inputs_optimizers() -> list[ErrorInput]:
           match=r"lr has shape \(2,\) and beta1 has shape \(3,\)"),
         E(ol.adamw, lr=0.1, weight_decay=-1, match=r"weight_decay must be in \[0, inf\)"),
         E(ol.adamw, TypeError, lr=0.1, amsgrad=np.array(True), match=f"amsgrad {FLAG}"),
+    ]
+
+
+def error_inputs_schedules() -> list[ErrorInput]:
+    S = schedules
+    cos = S.cosine(0.1, T=10)
+    return [
+        E(S.constant, lr=0, match=r"lr must be in \(0, inf\), got lr=0"),
+        E(S.constant, lr="0.1", match=rf"lr {NUMBER}, got lr='0.1'"),
+        E(S.step_decay, lr=0.1, step_size=0, match=r"step_size must be in \(0, inf\), got "
+                                                     r"step_size=0"),
+        E(S.step_decay, lr=0.1, step_size=10, gamma=1.5,
+          match=r"gamma must be in \(0, 1\], got gamma=1.5"),
+        E(S.step_decay, lr=0.1, step_size=10, begin=-1, match=r"begin must be in \[0, inf\)"),
+        E(S.step_decay, lr=[0.1, 0.2], step_size=[5, 10, 20],
+          match=r"lr has shape \(2,\) and step_size has shape \(3,\)"),
+        E(S.exponential, lr=0.1, gamma=0, match=r"gamma must be in \(0, 1\], got gamma=0"),
+        E(S.exponential, lr=0.1, gamma=0.9, step_size="2", match=rf"step_size {NUMBER}"),
+        E(S.inverse_sqrt, lr=0.1, offset=0, match=r"offset must be in \(0, inf\), got offset=0"),
+        E(S.polynomial, lr=0.1, T=0, match=r"T must be in \(0, inf\), got T=0"),
+        E(S.polynomial, lr=0.1, T=10, power=-1, match=r"power must be in \(0, inf\)"),
+        E(S.polynomial, lr=0.1, T=10, end=-0.1, match=r"end must be in \[0, inf\), got end=-0.1"),
+        E(S.cosine, lr=0.1, T=np.inf, match=r"T must be in \(0, inf\), got T=inf"),
+        E(S.cosine, lr=0.1, T=10, final=-1, match=r"final must be in \[0, inf\)"),
+        E(S.cosine, lr=0.1, T=10, after_T="cycle",
+          match="after_T must be one of 'hold', 'periodic', got after_T='cycle'"),
+        E(S.cosine, lr=[0.1, 0.2], T=[10, 20, 30],
+          match=r"lr has shape \(2,\) and T has shape \(3,\)"),
+        E(S.warmup, schedule=cos, steps=0, match=r"steps must be in \(0, inf\), got steps=0"),
+        E(S.warmup, schedule=cos, steps=5, start=1.5, match=r"start must be in \[0, 1\]"),
+        E(S.warmup, schedule="cos", steps=5, match=rf"schedule {NUMBER}, got schedule='cos'"),
+        E(S.warmup, schedule=S.cosine([0.1, 0.2], T=10), steps=[1, 2, 3],
+          match=r"schedule has shape \(2,\) and steps has shape \(3,\)"),
+        E(S.one_cycle, lr=0.1, T=30, pct_start=1.0,
+          match=r"pct_start must be in \(0, 1\), got pct_start=1.0"),
+        E(S.one_cycle, lr=0.1, T=30, anneal="cosine", match="anneal must be one of 'cos', "
+                                                           "'linear'"),
+        E(S.one_cycle, lr=0.1, T=30, phase_ends="torch",
+          match="phase_ends must be one of 'exact', 'minus_one'"),
+        E(S.one_cycle, lr=0.1, T=3, phase_ends="minus_one",
+          match=r"pct_start \* T must be more than 1 .* got pct_start=0.3 and T=3"),
+        E(S.one_cycle, lr=0.1, T=2, match=r"pct_start \* T must be at least 1"),
+        E(S.as_schedule, name="lr", value=lambda t: "fast",
+          match=r"lr must be a number, an array of numbers or a schedule"),
+        E(S.as_schedule, name="lr", value=lambda t: np.nan,
+          match=r"lr must return finite step sizes >= 0, got lr\(0\)=array\(nan\)"),
+        E(cos, t=-1, match=r"t must be in \[0, inf\), got t=-1"),
+        E(cos, t="3", match=rf"t {NUMBER}, got t='3'"),
     ]
 
 
@@ -178,6 +254,13 @@ def error_inputs_conventions() -> list[ErrorInput]:
           match=f"nesterov {FLAG}"),
         E(p, library="optax", name="sgd", learning_rate=0.1, momentum=2.0,
           match=r"momentum must be in \[0, 1\]"),
+        E(p, library="optax", name="adadelta",
+          match="learning_rate=None, optax.adadelta's default, climbs the gradient"),
+        E(p, library="torch", name="NAdam", betas=(0.9,), match=r"betas must be a pair"),
+        E(p, library="keras", name="Nadam", momentum_decay=0.004,
+          match="argument of keras Nadam must be one of"),
+        E(p, library="optax", name="yogi", learning_rate=0.1, eps=-1,
+          match=r"eps must be in \[0, inf\)"),
     ]
 
 
@@ -329,12 +412,14 @@ def error_inputs_training() -> list[ErrorInput]:
 
 
 def error_inputs_glue() -> list[ErrorInput]:
-    return [E(ol.glue, TypeError, name=name, value=1.0, match="name must be a non-empty string")
-            for name in (3, "", None)]
+    return [E(ol.glue, TypeError, name=name, value=1.0,
+              match="name must be a string that is a Python identifier")
+            for name in (3, "", None, "two words", "1st")]
 
 
 ERROR_INPUTS: dict[str, list[ErrorInput]] = {
-    "optimizers": error_inputs_optimizers(), "step": error_inputs_step(),
+    "optimizers": error_inputs_optimizers(), "schedules": error_inputs_schedules(),
+    "step": error_inputs_step(),
     "run": error_inputs_run(), "sweep": error_inputs_sweep(),
     "trajectory": error_inputs_trajectory(), "objectives": error_inputs_objectives(),
     "conventions": error_inputs_conventions(), "compare": error_inputs_compare(),
@@ -361,7 +446,8 @@ def _public(module) -> set[str]:
 def test_every_public_function_has_error_inputs():
     covered = {getattr(e.func, "__name__", None) for e in (c for _, c in CASES)}
     public = ({n for n in ol.__all__ if inspect.isfunction(getattr(ol, n))}
-              | _public(analysis) | _public(plots) | {"load", "train", "preset"})
+              | _public(analysis) | _public(plots) | _public(schedules)
+              | {"load", "train", "preset"})
     drawing_helpers = {"axis_scale_ratio", "compact_png", "new_figure", "draw_contour", "draw_path",
                        "contour_levels", "seed000_bowl", "seed004_bowl", "rotated_bowl",
                        "saddle", "beale", "curves_panel"}

@@ -21,6 +21,18 @@ FACTORIES = {
     "adam": lambda lr, d: ol.adam(lr, d, 0.999),
     "adam-amsgrad": lambda lr, d: ol.adam(lr, d, 0.99, amsgrad=True),
     "adamw": lambda lr, d: ol.adamw(lr, d, 0.999, weight_decay=0.1),
+    "adadelta": lambda lr, d: ol.adadelta(lr, d),
+    "adamax": lambda lr, d: ol.adamax(lr, d),
+    "adamax-outside-max": lambda lr, d: ol.adamax(lr, d, eps_placement="outside_max"),
+    "nadam": lambda lr, d: ol.nadam(lr, d),
+    "nadam-constant-momentum": lambda lr, d: ol.nadam(lr, d, momentum_decay=np.inf),
+    "yogi": lambda lr, d: ol.yogi(lr, d),
+    "sgd-cosine": lambda lr, d: ol.sgd(ol.cosine(lr, T=2)),
+    "momentum-warmup-in-buffer": lambda lr, d: ol.momentum(ol.warmup(lr, 2), d,
+                                                           lr_in_buffer=True),
+    "rmsprop-one-cycle-in-buffer": lambda lr, d: ol.rmsprop(ol.one_cycle(lr, 4), d,
+                                                            momentum=0.5, lr_in_buffer=True),
+    "adam-step-decay": lambda lr, d: ol.adam(ol.step_decay(lr, 1, 0.5), d, 0.999),
 }
 
 

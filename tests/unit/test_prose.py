@@ -1,7 +1,7 @@
 """No number typed into the prose of a chapter.
 
 Every number a chapter's sentences quote must come from ``glue`` of an executed cell
-(``{glue:text}`name```), so that a change to optimlab or to a setting changes the text
+(``{eval}`name```), so that a change to optimlab or to a setting changes the text
 or fails the build instead of leaving the text wrong. This test reads every
 ``book/*.md`` page, keeps only its Markdown prose and fails, listing ``file:line``, for
 each number written in digits that it finds there.
@@ -11,7 +11,7 @@ Not prose, and so not searched: the YAML header, code cells and other literal bl
 ``{bibliography}``), indented code examples in solutions, cell markers (``+++``) and
 directive options (``:label: ...``), maths (``$...$``, ``$$...$$``; but see below for
 maths that is only a number), MyST roles
-(``{glue:text}``, ``{cite}``, ``{eq}``, ``{ref}``, ``{doc}``, ...), inline code, link
+(``{eval}``, ``{cite}``, ``{eq}``, ``{ref}``, ``{doc}``, ...), inline code, link
 targets, and HTML comments. Prose inside admonitions, exercises, solutions and
 propositions *is* searched.
 
@@ -206,7 +206,7 @@ def test_the_check_catches_a_typed_number(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("---\njupytext: {}\n---\n\n# A page\n\n"
                     "Look at the progress lines again: $y$ reaches about $10^{-13}$ by step 20\n"
-                    "and then jumps back at step {glue:text}`s000_peak`.\n\n"
+                    "and then jumps back at step {eval}`s000_peak`.\n\n"
                     "```{code-cell} ipython3\nx = 20\n```\n\n"
                     "```{note}\nIn a note the loss is 0.28.\n```\n", encoding="utf-8")
     found = unglued_numbers(page)

@@ -1,0 +1,11 @@
+// The page engine: in the browser, what optimlab.run computes for one run, to the last
+// bit. Plain ES modules, no dependencies. Descriptions come from Python
+// (optimlab.engine.describe_optimizer and describe_objective):
+//
+//   import { run } from './engine/index.js';
+//   const { xs, loss, states, effective, divergedAt } = run(optimizer, objective, x0, steps);
+
+export { MAX_STEPS, markDivergence, run } from './run.js';
+export { DEFAULTS, makeOptimizer } from './optimizers.js';
+export { LANDSCAPES, makeObjective } from './objectives.js';
+export { denominator, oneMinusPower, ratio } from './numerics.js';

@@ -1,0 +1,234 @@
+// The optimizers of optimlab (book/optimlab/optimizers.py), for one run of a d-dimensional
+// point: makeOptimizer(description) gives { name, adaptive, init(d), step(x, g, state) }.
+// step returns { x, state, effective } and mutates nothing. Every update is written with
+// optimlab's operations in optimlab's order, so a run gives optimlab's bits.
+//
+// Symbols are the book's: lr η, gamma γ (RMSprop's decay), beta β (momentum), beta1 β₁
+// and beta2 β₂ (Adam), eps ε, weight_decay λ; state fields v (velocity), s (average or
+// sum of squared gradients), m (average of gradients), s_max (AMSGrad's maximum), t
+// (steps taken), and for Adam the bias-corrected m_hat m̂ₜ and s_hat ŝₜ.
+
+import * as check from './check.js';
+import { denominator, oneMinusPower, ratio } from './numerics.js';
+
+const zeros = (d) => new Array(d).fill(0);
+const EPS_PLACEMENTS = ['inside', 'outside'];
+
+/** Every option of each optimizer, with optimlab's defaults. */
+export const DEFAULTS = {
+  sgd: { lr: undefined },
+  momentum: { lr: undefined, beta: 0.9, dampening: 0, nesterov: false, first_step: 'zero',
+    lr_in_buffer: false },
+  adagrad: { lr: undefined, eps: 1e-8, eps_placement: 'inside', initial_accumulator: 0 },
+  rmsprop: { lr: undefined, gamma: 0.9, eps: 1e-8, eps_placement: 'inside', centered: false,
+    momentum: 0, lr_in_buffer: false },
+  adam: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-8, eps_placement: 'outside',
+    amsgrad: false, amsgrad_max: 'raw', bias_correction: true, weight_decay: 0 },
+  adamw: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2,
+    eps_placement: 'outside', amsgrad: false, amsgrad_max: 'raw' },
+};
+
+/**
+ * SGD: x ← x − η g.
+ */
+function sgd({ lr }) {
+  return {
+    adaptive: false,
+    init: () => ({ t: 0 }),
+    step: (x, g, st) => ({ x: x.map((xj, j) => xj - lr * g[j]), state: { t: st.t + 1 } }),
+  };
+}
+
+/**
+ * Heavy ball: v ← βv + (1 − τ)g (τ = dampening; first_step "grad": v₁ = g₁),
+ * x ← x − ηv, or with Nesterov x ← x − η(g + βv). lr_in_buffer (Keras's form) scales the
+ * gradient first, g ← ηg, and steps x ← x − v (Nesterov: x − (g + βv)).
+ */
+function momentum({ lr, beta, dampening, nesterov, first_step: firstStep, lr_in_buffer: inBuffer }) {
+  if (nesterov && dampening !== 0) {
+    throw new RangeError(`nesterov=true needs dampening=0, got dampening=${dampening}`);
+  }
+  return {
+    adaptive: false,
+    init: (d) => ({ v: zeros(d), t: 0 }),
+    step(x, g0, st) {
+      const g = inBuffer ? g0.map((gj) => lr * gj) : g0;
+      const v = g.map((gj, j) => {
+        const vj = beta * st.v[j] + (1 - dampening) * gj;
+        return firstStep === 'grad' && st.t === 0 ? gj + 0 * vj : vj;
+      });
+      const next = x.map((xj, j) => {
+        const dj = nesterov ? g[j] + beta * v[j] : v[j];
+        return inBuffer ? xj - dj : xj - lr * dj;
+      });
+      return { x: next, state: { v, t: st.t + 1 } };
+    },
+  };
+}
+
+/**
+ * Adagrad: s ← s + g², x ← x − η g / √(s + ε) (inside) or η g / (√s + ε) (outside);
+ * effective step η / √(s + ε) or η / (√s + ε).
+ */
+function adagrad({ lr, eps, eps_placement: placement, initial_accumulator: s0 }) {
+  return {
+    adaptive: true,
+    init: (d) => ({ s: zeros(d).map((z) => z + s0), t: 0 }),
+    step(x, g, st) {
+      const s = g.map((gj, j) => st.s[j] + gj * gj);
+      const den = s.map((sj) => denominator(sj, eps, placement));
+      return {
+        x: x.map((xj, j) => xj - lr * ratio(g[j], den[j])),
+        state: { s, t: st.t + 1 },
+        effective: den.map((dj) => lr / dj),
+      };
+    },
+  };
+}
+
+/**
+ * RMSprop: s ← γs + (1 − γ)g²; centered also m ← γm + (1 − γ)g and s − m² under the
+ * root (at least 0); u = g / √(… + ε) (or / (√… + ε)); with momentum μ, v ← μv + u and
+ * x ← x − ηv (lr_in_buffer: v ← μv + ηu, x ← x − v), else x ← x − ηu. Effective step η / den.
+ */
+function rmsprop({ lr, gamma, eps, eps_placement: placement, centered, momentum: mu,
+  lr_in_buffer: inBuffer }) {
+  const useMomentum = mu !== 0;
+  return {
+    adaptive: true,
+    init(d) {
+      const st = { s: zeros(d), t: 0 };
+      if (centered) st.m = zeros(d);
+      if (useMomentum) st.v = zeros(d);
+      return st;
+    },
+    step(x, g, st) {
+      const s = g.map((gj, j) => gamma * st.s[j] + (1 - gamma) * (gj * gj));
+      const m = centered ? g.map((gj, j) => gamma * st.m[j] + (1 - gamma) * gj) : null;
+      const den = s.map((sj, j) => denominator(centered ? Math.max(sj - m[j] * m[j], 0) : sj,
+        eps, placement));
+      const u = g.map((gj, j) => ratio(gj, den[j]));
+      const v = useMomentum ? u.map((uj, j) => mu * st.v[j] + (inBuffer ? lr * uj : uj)) : null;
+      const state = { s, t: st.t + 1 };
+      if (centered) state.m = m;
+      if (useMomentum) state.v = v;
+      const move = (xj, j) => {
+        if (!useMomentum) return xj - lr * u[j];
+        return inBuffer ? xj - v[j] : xj - lr * v[j];
+      };
+      return {
+        x: x.map(move),
+        state,
+        effective: den.map((dj) => lr / dj),
+      };
+    },
+  };
+}
+
+/**
+ * Adam (and AdamW, `decoupled`):
+ *   m ← β₁m + (1 − β₁)g,  s ← β₂s + (1 − β₂)g²,  m̂ = m / (1 − β₁ᵗ),  ŝ = s / (1 − β₂ᵗ)
+ *   x ← x − η m̂ / (√ŝ + ε)   ("outside"; "inside": √(ŝ + ε))
+ *   x ← x − η (√(1 − β₂ᵗ) / (1 − β₁ᵗ)) m / (√s + ε̂)   ("hat", Keras's ε̂)
+ * AMSGrad divides by the running maximum of the raw s (amsgrad_max "raw", then corrected)
+ * or of ŝ ("corrected"). weight_decay λ adds λx to the gradient (Adam, L2) or λx to the
+ * direction (AdamW, decoupled). bias_correction false drops both divisions.
+ */
+function adam(o, decoupled) {
+  const { lr, beta1: b1, beta2: b2, eps, eps_placement: placement, amsgrad } = o;
+  const corrected = amsgrad && o.amsgrad_max === 'corrected';
+  const biasCorrection = decoupled ? true : o.bias_correction;
+  if (placement === 'hat' && corrected) {
+    throw new RangeError("eps_placement='hat' works on the raw s_t; it needs " +
+      "amsgrad_max='raw', got amsgrad_max='corrected'");
+  }
+  const l2 = decoupled ? 0 : o.weight_decay;
+  const wd = decoupled ? o.weight_decay : 0;
+  const gap1 = oneMinusPower(b1);
+  const gap2 = oneMinusPower(b2);
+  return {
+    adaptive: true,
+    init(d) {
+      const st = { m: zeros(d), s: zeros(d), t: 0, m_hat: zeros(d), s_hat: zeros(d) };
+      if (amsgrad) st.s_max = zeros(d);
+      return st;
+    },
+    step(x, g0, st) {
+      const g = l2 !== 0 ? g0.map((gj, j) => gj + l2 * x[j]) : g0;
+      const t = st.t + 1;
+      const m = g.map((gj, j) => b1 * st.m[j] + (1 - b1) * gj);
+      const s = g.map((gj, j) => b2 * st.s[j] + (1 - b2) * (gj * gj));
+      const bc1 = biasCorrection ? gap1(t) : 1;
+      const bc2 = biasCorrection ? gap2(t) : 1;
+      let sMax = null, sRaw = s, sHat;
+      if (amsgrad && !corrected) {
+        sMax = sRaw = s.map((sj, j) => Math.max(st.s_max[j], sj));
+        sHat = sMax.map((sj) => sj / bc2);
+      } else if (amsgrad) {
+        sMax = sHat = s.map((sj, j) => Math.max(st.s_max[j], sj / bc2));
+      } else {
+        sHat = s.map((sj) => sj / bc2);
+      }
+      const mHat = m.map((mj) => mj / bc1);
+      const direction = m.map((mj, j) => {
+        const dj = placement === 'hat'
+          ? (Math.sqrt(bc2) / bc1) * ratio(mj, Math.sqrt(sRaw[j]) + eps)
+          : ratio(mHat[j], denominator(sHat[j], eps, placement));
+        return wd !== 0 ? dj + wd * x[j] : dj;
+      });
+      const state = { m, s, t, m_hat: mHat, s_hat: sHat };
+      if (amsgrad) state.s_max = sMax;
+      const effective = placement === 'hat'
+        ? sRaw.map((sj) => (lr * Math.sqrt(bc2)) / (Math.sqrt(sj) + eps))
+        : sHat.map((sj) => lr / denominator(sj, eps, placement));
+      return { x: x.map((xj, j) => xj - lr * direction[j]), state, effective };
+    },
+  };
+}
+
+const FACTORIES = {
+  sgd, momentum, adagrad, rmsprop, adam: (o) => adam(o, false), adamw: (o) => adam(o, true),
+};
+
+/** Each option's check, as optimlab's factories check it. */
+const CHECKS = {
+  lr: check.positive,
+  beta: (n, v) => check.unit(n, v),
+  dampening: (n, v) => check.unit(n, v, true),
+  nesterov: check.flag,
+  lr_in_buffer: check.flag,
+  first_step: (n, v) => check.choice(n, v, ['zero', 'grad']),
+  eps: check.nonnegative,
+  eps_placement: null, // per optimizer, below
+  initial_accumulator: check.nonnegative,
+  gamma: (n, v) => check.unit(n, v),
+  centered: check.flag,
+  momentum: (n, v) => check.unit(n, v, true),
+  beta1: (n, v) => check.unit(n, v, true),
+  beta2: (n, v) => check.unit(n, v, true),
+  amsgrad: check.flag,
+  amsgrad_max: (n, v) => check.choice(n, v, ['raw', 'corrected']),
+  bias_correction: check.flag,
+  weight_decay: check.nonnegative,
+};
+
+/**
+ * The optimizer a description (optimlab.engine.describe_optimizer) stands for:
+ * `{ name: "rmsprop", lr: 0.5, gamma: 0.9, ... }`; options left out take optimlab's
+ * defaults (lr has none). Throws an Error naming any bad or unknown option.
+ */
+export function makeOptimizer(description) {
+  check.description('optimizer', description);
+  const name = check.choice('optimizer.name', description.name, Object.keys(DEFAULTS));
+  const { name: _, ...given } = description;
+  check.description(name, given, Object.keys(DEFAULTS[name]));
+  const options = { ...DEFAULTS[name], ...given };
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'eps_placement') {
+      check.choice(key, value, name.startsWith('adam') ? [...EPS_PLACEMENTS, 'hat'] : EPS_PLACEMENTS);
+    } else {
+      CHECKS[key](key, value);
+    }
+  }
+  return { name, ...FACTORIES[name](options) };
+}

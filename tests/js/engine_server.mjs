@@ -1,0 +1,27 @@
+// The page engine as a process, for tests/unit/test_engine_parity.py: one JSON request a
+// line on stdin, {"id", "optimizer", "objective", "x0", "steps", "blowup"}, one JSON reply
+// a line on stdout, {"id", "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
+// Non-finite numbers are written as NaN, Infinity and -Infinity, which Python's json reads.
+
+import { createInterface } from 'node:readline';
+import { run } from '../../assets/engine/index.js';
+
+const MARK = '\u0001nonfinite:';
+const encode = (reply) => JSON.stringify(reply,
+  (key, value) => (typeof value === 'number' && !Number.isFinite(value) ? MARK + value : value))
+  .replace(/"\\u0001nonfinite:(NaN|Infinity|-Infinity)"/g, '$1');
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  let id = null;
+  let reply;
+  try {
+    const request = JSON.parse(line);
+    id = request.id ?? null;
+    const options = request.blowup === undefined ? {} : { blowup: request.blowup };
+    reply = { id, ok: true, result: run(request.optimizer, request.objective, request.x0,
+      request.steps, options) };
+  } catch (err) {
+    reply = { id, ok: false, error: `${err.name}: ${err.message}` };
+  }
+  process.stdout.write(`${encode(reply)}\n`);
+});
