@@ -42,13 +42,22 @@ def test_lab_opens_markdown_as_notebook():
 def test_lab_starts_kernels_and_asks_for_no_news():
     """A lecture should not start with a kernel dialog or a news pop-up."""
     overrides = json.loads((ROOT / ".jupyter/labconfig/default_setting_overrides.json").read_text())
-    assert overrides["@jupyterlab/notebook-extension:tracker"] == {"autoStartDefaultKernel": True}
+    tracker = overrides["@jupyterlab/notebook-extension:tracker"]
+    assert tracker["autoStartDefaultKernel"] is True
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     schemas = Path(sys.prefix) / "share/jupyter/lab/schemas/@jupyterlab"
     for plugin, keys in overrides.items():
         package, _, name = plugin.partition(":")
         schema = json.loads((schemas / package.split("/")[1] / f"{name}.json").read_text())
         assert set(keys) <= set(schema["properties"]), plugin  # no misspelt setting
+
+
+def test_lab_renders_every_cell_so_the_glued_values_show():
+    """jupyterlab-myst evaluates a cell's {eval} values only when the cell is rendered as it
+    runs; with JupyterLab's default windowing (cells near the view only) about half of a
+    chapter's values would stay missing after Run All."""
+    overrides = json.loads((ROOT / ".jupyter/labconfig/default_setting_overrides.json").read_text())
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["windowingMode"] == "none"
 
 
 def test_widget_manager_runs_inside_rise():

@@ -138,10 +138,6 @@ def lab(tmp_path_factory):
     shutil.copytree(RISE_DIR, root / "book" / "_build" / "rise")
     python = binder_env.python()
     home = tmp_path_factory.mktemp("jupyter")
-    # Every cell in the page, not only those in view, so that the whole chapter can be read.
-    tracker = home / "settings" / "@jupyterlab" / "notebook-extension"
-    tracker.mkdir(parents=True)
-    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port = _free_port()
     env = {**binder_env.environ(home), "JUPYTER_CONFIG_PATH": str(REPO / ".jupyter"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_DATA_DIR": str(home / "data"),
