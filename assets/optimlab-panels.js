@@ -1,46 +1,65 @@
-// Kernel-free slider panels: on pages that have one, load Vega (served by the site
-// itself), embed each precomputed Vega-Lite spec and keep the value readouts of the
-// range inputs in step. Vega itself listens to the inputs.
-(function () {
-  "use strict";
-  window.optimlabViews = {};
-  var base = document.currentScript.src.replace(/[^/]*$/, "") + "vendor/vega/";
-  var libraries = ["vega.min.js", "vega-lite.min.js", "vega-embed.min.js"];
+// The site's panels, as an ES module (<script type="module">). Once the page itself has
+// loaded, on pages that have a panel only:
+//  * a slider panel (figure.optimlab-live) computes its run in the page with the page
+//    engine (./engine) and draws it as SVG (./panel, imported then): no chart library;
+//  * a precomputed panel (the comparison and training-curves panels, whose Vega-Lite
+//    spec is a script.optimlab-spec) is embedded with vega-embed, which binds its
+//    parameters to the panel's range inputs and menus. Vega, Vega-Lite and vega-embed
+//    are the site's own copies (vendor/vega), fetched only for these.
 
-  function load(i, done) {
-    if (i === libraries.length) return done();
-    var s = document.createElement("script");
-    s.src = base + libraries[i];
-    s.onload = function () { load(i + 1, done); };
-    s.onerror = function () { console.error("optimlab: could not load " + s.src); };
+const VEGA = new URL('vendor/vega/', import.meta.url);
+window.optimlabViews = {}; // chart id -> Vega view (precomputed panels)
+window.optimlabPanels = {}; // figure id -> LivePanel (slider panels)
+
+function load(file) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = new URL(file, VEGA).href;
+    s.onload = resolve;
+    s.onerror = () => reject(new Error(`optimlab: could not load ${s.src}`));
     document.head.appendChild(s);
+  });
+}
+
+/** A precomputed range input's readout: its label, on the output and for screen readers. */
+function readout(input) {
+  const labels = JSON.parse(input.dataset.labels || '[]');
+  const text = labels[Number(input.value)];
+  if (text === undefined) return;
+  input.setAttribute('aria-valuetext', text);
+  const out = input.nextElementSibling;
+  if (out && out.tagName === 'OUTPUT') out.textContent = text;
+}
+
+function embed(node) {
+  const target = node.dataset.target;
+  node.closest('figure').querySelectorAll('input[type=range][data-labels]').forEach((el) => {
+    el.addEventListener('input', () => readout(el));
+    readout(el);
+  });
+  return window.vegaEmbed(`#${target}`, JSON.parse(node.textContent), { actions: false, renderer: 'svg' })
+    .then((result) => { window.optimlabViews[target] = result.view; })
+    .catch((err) => console.error(`optimlab panel ${target}: ${err}`));
+}
+
+async function start() {
+  const live = [...document.querySelectorAll('figure.optimlab-live')];
+  const { LivePanel } = live.length ? await import('./panel/panel.js') : {};
+  for (const figure of live) {
+    try {
+      window.optimlabPanels[figure.id] = new LivePanel(figure);
+    } catch (err) {
+      console.error(`optimlab panel ${figure.id}: ${err}`);
+    }
   }
-  function readout(input) {
-    var labels = JSON.parse(input.dataset.labels || "[]");
-    var text = labels[Number(input.value)];
-    if (text === undefined) return;
-    input.setAttribute("aria-valuetext", text);
-    var out = input.nextElementSibling;
-    if (out && out.tagName === "OUTPUT") out.textContent = text;
-  }
-  function embed() {
-    document.querySelectorAll("script.optimlab-spec").forEach(function (node) {
-      var target = node.dataset.target;
-      vegaEmbed("#" + target, JSON.parse(node.textContent), { actions: false, renderer: "svg" })
-        .then(function (result) { window.optimlabViews[target] = result.view; })
-        .catch(function (err) { console.error("optimlab panel " + target + ": " + err); });
-    });
-  }
-  function start() {
-    if (!document.querySelector("script.optimlab-spec")) return;
-    document.querySelectorAll(".optimlab-controls input[type=range]").forEach(function (el) {
-      el.addEventListener("input", function () { readout(el); });
-      readout(el);
-    });
-    load(0, embed);
-  }
-  // Vega is fetched once the page itself has loaded, so text, maths and figures come
-  // first and the page's load time does not wait for the chart library.
-  if (document.readyState === "complete") start();
-  else window.addEventListener("load", start);
-})();
+  const specs = [...document.querySelectorAll('script.optimlab-spec')];
+  if (!specs.length) return;
+  for (const file of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) await load(file);
+  await Promise.all(specs.map(embed));
+}
+
+// The panels start once the page itself has loaded, so text, maths and figures come
+// first and the page's load time waits neither for the panels' modules nor for Vega.
+const go = () => start().catch((err) => console.error(err));
+if (document.readyState === 'complete') go();
+else window.addEventListener('load', go);

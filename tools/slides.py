@@ -344,11 +344,11 @@ def render_deck(chapter: Chapter, stacks: list[list[Slide]]) -> str:
             'under each exercise.</p>',
         ])))
     body = "\n".join(sections)
-    panels = "optimlab-spec" in body
+    panels = 'class="optimlab-panel' in body
     scripts = ['<script src="reveal.js/dist/reveal.js"></script>',
                '<script src="reveal.js/plugin/notes/notes.js"></script>']
-    if panels:  # kernel-free slider panels: the site's panel script (it loads Vega)
-        scripts.append('<script src="../_static/optimlab-panels.js"></script>')
+    if panels:  # kernel-free panels: the site's panel module (the engine; Vega if precomputed)
+        scripts.append('<script type="module" src="../_static/optimlab-panels.js"></script>')
     return html_head(f"{chapter.title_text} · slides · optimlab",
                      ["reveal.js/dist/reveal.css", "reveal.js/dist/theme/white.css",
                       "../_static/optimlab.css", "../_static/slides.css"]) + f"""

@@ -26,7 +26,8 @@ BUILD = ROOT / "_build"
 INPUTS = {
     "execution": ["book/optimlab/*.py", "book/optimlab/recorded/*.json", "requirements.txt",
                   "runtime.txt"],
-    "rendering": ["book/_ext/*.py", "assets/*.css", "assets/*.js", "_config.yml", "_toc.yml"],
+    "rendering": ["book/_ext/*.py", "assets/*.css", "assets/*.js", "assets/engine/*.js",
+                  "assets/panel/*.js", "_config.yml", "_toc.yml"],
 }
 # What each stamp's change throws away (the rendering outputs go with the execution too).
 DROPS = {

@@ -1,9 +1,15 @@
-"""The kernel-free twin of a slider panel: HTML range inputs and a Vega-Lite chart.
+"""The kernel-free twins of the panels: HTML controls, a chart and what the page needs.
 
-Vega binds each chart parameter to an external ``<input>`` (``bind: {"element": ...}``),
-so the controls are ordinary labelled, keyboard-operable HTML; the chart filters the
-precomputed run that matches the controls. The page-side script
-``assets/optimlab-panels.js`` only embeds the specs and updates the value readouts.
+A slider panel's twin (:func:`panel_html`) computes in the page: its HTML carries one
+JSON description of the run (:func:`panel_description`: the controls, the page engine's
+descriptions of the optimizer and the landscape, the start, the contour image) and the
+page script (``assets/optimlab-panels.js`` with ``assets/panel`` and ``assets/engine``)
+runs the optimizer for whatever the reader sets, bit for bit as :func:`optimlab.run`,
+and draws it with Vega. The controls are ordinary labelled, keyboard-operable HTML.
+
+The comparison and training-curves panels stay precomputed: their Vega-Lite specs
+(:func:`figure_html`) filter runs computed at build time, Vega binding each parameter
+to one of the controls :func:`control_html` writes.
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import inspect
 import io
+import itertools
 import json
 import uuid
 
@@ -19,8 +27,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ._format import point as _point
+from .engine import describe_objective, describe_optimizer
 from .objectives import LANDSCAPES
-from .plots import PALETTE, compact_png, draw_contour
+from .plots import compact_png, draw_contour
+from .trajectory import run
+from .widgets import MENU_LABELS
 
 WIDTH, HEIGHT = 560, 300
 
@@ -38,58 +50,6 @@ def contour_png(objective, width: int = WIDTH, height: int = HEIGHT) -> str:
     return "data:image/png;base64," + base64.b64encode(compact_png(buf.getvalue())).decode("ascii")
 
 
-def vega_spec(data: dict, panel_id: str, objective, title: str) -> dict:
-    """The Vega-Lite spec: contour image, the selected path, its start and end."""
-    (x_lo, x_hi), (y_lo, y_hi) = objective.bounds
-    params = [{"name": f"c{i}", "value": c["index"],
-               "bind": {"element": f"#{panel_id}-{c['name']}"}}
-              for i, c in enumerate(data["controls"])]
-    k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(data["strides"]))
-    x_scale = {"domain": [x_lo, x_hi], "nice": False, "zero": False}
-    y_scale = {"domain": [y_lo, y_hi], "nice": False, "zero": False}
-    enc = {"x": {"field": "x", "type": "quantitative", "scale": x_scale, "title": "x₁"},
-           "y": {"field": "y", "type": "quantitative", "scale": y_scale, "title": "x₂"}}
-    path = [{"filter": f"datum.k == {k_expr}"}, {"flatten": ["x", "y"]},
-            {"window": [{"op": "row_number", "as": "t"}]},
-            {"filter": "isValid(datum.x) && isValid(datum.y)"}]
-    color = PALETTE[0]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "width": WIDTH, "height": HEIGHT, "padding": 5,
-        "title": title,
-        "params": params,
-        "data": {"name": "runs", "values": data["runs"]},
-        "layer": [
-            {"data": {"values": [{}]},
-             "mark": {"type": "image", "width": WIDTH, "height": HEIGHT, "align": "left",
-                      "baseline": "top", "aspect": False, "aria": False},
-             "encoding": {"x": {"datum": x_lo, "type": "quantitative", "scale": x_scale},
-                          "y": {"datum": y_hi, "type": "quantitative", "scale": y_scale},
-                          "url": {"value": contour_png(objective)}}},
-            {"transform": path,
-             "mark": {"type": "line", "color": color, "strokeWidth": 2,
-                      "point": {"color": color, "size": 18, "shape": "circle"},
-                      "clip": True},
-             "encoding": {**enc, "order": {"field": "t", "type": "quantitative"}}},
-            {"transform": path + [{"joinaggregate": [{"op": "max", "field": "t", "as": "last"}]},
-                                  {"filter": "datum.t == 1 || datum.t == datum.last"}],
-             "mark": {"type": "point", "filled": True, "size": 140, "stroke": "black",
-                      "clip": True},
-             "encoding": {**enc,
-                          "shape": {"condition": {"test": "datum.t == 1", "value": "circle"},
-                                    "value": "diamond"},
-                          "color": {"condition": {"test": "datum.t == 1", "value": "white"},
-                                    "value": color}}},
-            {"transform": [{"filter": f"datum.k == {k_expr}"}],
-             "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -4,
-                      "fontSize": 13, "fontWeight": "bold"},
-             "encoding": {"x": {"datum": x_lo, "type": "quantitative", "scale": x_scale},
-                          "y": {"datum": y_lo, "type": "quantitative", "scale": y_scale},
-                          "text": {"field": "status"}}},
-        ],
-    }
-
-
 _PROBE = np.random.default_rng(0).uniform(-2.0, 2.0, (5, 2))
 
 
@@ -97,10 +57,12 @@ def _landscape_key(objective) -> str | None:
     """The name of the LANDSCAPES constructor that builds ``objective``, if any (lets a
     test recompute a panel's paths from the page alone). A parametrised landscape
     (``rosenbrock(a=2)``) matches no constructor: the name alone would not tell them
-    apart, so the values at a few probe points must agree too."""
+    apart, so the values at a few probe points must agree too. A noisy landscape
+    (:func:`optimlab.noisy`) is matched by the one it adds the noise to."""
     for key, make in LANDSCAPES.items():
         ref = make()
-        if ref.name == objective.name and ref.dim == objective.dim and \
+        names = (ref.name, f"{ref.name} + noise σ={objective.noise:g}")
+        if objective.name in names and ref.dim == objective.dim and \
                 np.allclose(ref.f(_PROBE), objective.f(_PROBE), rtol=1e-12, atol=0):
             return key  # same formula, same numbers: rtol only absorbs rounding
     return None
@@ -151,23 +113,157 @@ def new_id() -> str:
     return "olp-" + uuid.uuid4().hex[:8]
 
 
+# ------------------------------------------------------------- slider panels
+
+#: the blow-up threshold of optimlab.run, which the page engine is handed too
+BLOWUP = inspect.signature(run).parameters["blowup"].default
+
+
+def panel_description(panel) -> dict:
+    """What the page needs to compute and draw ``panel`` (JSON-ready): its title,
+    ``steps``, start ``x0``, ``bounds`` and ``blowup``; the sliders (``name``, ``label``,
+    range ``lo``..``hi``, ``log``, the chapter's ``value``, the ``marks`` it must offer
+    and the optimizer ``field`` it sets) and menus (``options``, the chapter's ``value``);
+    the fixed arguments; one page-engine optimizer description per combination of menu
+    options (:func:`optimlab.engine.describe_optimizer` at the chapter's values); the
+    landscape (:func:`optimlab.engine.describe_objective`, noise rows included); the
+    contour image. No run: the page computes it. Raises ValueError if the page engine
+    cannot run the panel."""
+    controls = [{"name": name, "label": c.label, "lo": c.lo, "hi": c.hi, "log": c.log,
+                 "value": float(value), "marks": panel.marks.get(name, []), "field": name}
+                for name, (c, value) in panel.sliders.items()]
+    menus = [{"name": name, "label": MENU_LABELS.get(name, name), "options": list(options),
+              "value": options[0]} for name, options in panel.menus.items()]
+    optimizers = [{"menus": combo, "optimizer": _slider_fields(panel, combo)}
+                  for combo in _menu_combinations(panel.menus)]
+    return {"title": panel.title or panel.objective.name, "steps": panel.steps,
+            "x0": [float(v) for v in panel.x0],
+            "bounds": [[float(lo), float(hi)] for lo, hi in panel.objective.bounds],
+            "blowup": BLOWUP, "controls": controls, "menus": menus, "fixed": panel.fixed,
+            "optimizers": optimizers,
+            "objective": describe_objective(panel.objective, panel.steps),
+            "contour": contour_png(panel.objective)}
+
+
+def _menu_combinations(menus: dict) -> list[dict]:
+    """Every combination of menu options, as ``{name: option}``."""
+    return [dict(zip(menus, combo)) for combo in itertools.product(*menus.values())]
+
+
+def _slider_fields(panel, menus: dict) -> dict:
+    """The page engine's description of the optimizer at the chapter's values with the
+    menus set to ``menus``, checked: each slider's value sits, unchanged, in the field of
+    its name, and moving a slider changes that field alone (so the page may set it)."""
+    base = describe_optimizer(panel.optimizer(**menus))
+    for name, (c, _) in panel.sliders.items():
+        probe = float(np.sqrt(c.lo * c.hi) if c.log else (c.lo + c.hi) / 2)
+        moved = describe_optimizer(panel.optimizer(**menus, **{name: probe}))
+        if moved != {**base, name: probe}:
+            raise ValueError(f"the {name} slider of {factory_name(panel.factory)} does not "
+                             f"set the page engine's field {name!r} alone")
+    return base
+
+
 def panel_html(panel, panel_id: str | None = None) -> str:
-    """HTML for the twin of a :class:`~optimlab.widgets.Panel`."""
+    """HTML for the twin of a :class:`~optimlab.widgets.Panel` that computes in the page;
+    a still picture of the chapter's run where the page engine cannot run it."""
     panel_id = panel_id or new_id()
-    data = panel.export()
-    grid = panel.grid()
-    rows = [control_html(f"{panel_id}-{c['name']}", c["label"], c["labels"], c["index"],
-                         None if c["name"] in panel.menus else grid[c["name"]])
-            for c in data["controls"]]
-    spec = vega_spec(data, panel_id, panel.objective, panel.title or panel.objective.name)
+    try:
+        description = panel_description(panel)
+    except ValueError as err:
+        return still_html(panel, panel_id, str(err))
+    rows = [slider_html(panel_id, c) for c in description["controls"]]
+    rows += [menu_html(panel_id, m) for m in description["menus"]]
+    body = (f'<div class="optimlab-controls">{"".join(rows)}</div>'
+            + stage_html(panel_id, panel.objective.name)
+            + player_html(panel_id, panel.steps, panel.readout(panel.trajectory()),
+                          f"start x₀ = {_point(panel.x0)}"))
+    data = json.dumps(description, separators=(",", ":")).replace("</", "<\\/")
+    return (f'<figure class="optimlab-panel optimlab-live" id="{panel_id}" '
+            f"data-recipe='{html.escape(json.dumps(_recipe(panel)))}'>{body}"
+            f"<figcaption>{html.escape(_caption(panel))}</figcaption>"
+            f'<script type="application/json" class="optimlab-run">{data}</script></figure>')
+
+
+def _recipe(panel) -> dict:
+    """What a test needs to recompute the panel's runs with optimlab from the page alone
+    (the landscape by its name in LANDSCAPES, None if it has none)."""
+    return {"factory": factory_name(panel.factory), "objective": _landscape_key(panel.objective),
+            "noise": float(panel.objective.noise), "seed": int(panel.objective.seed),
+            "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
+            "controls": [*panel.sliders, *panel.menus]}
+
+
+def _caption(panel) -> str:
     fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
-    caption = (f"{factory_name(panel.factory)} on f = {panel.objective.name} from "
-               f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
-               + (f", {fixed}" if fixed else "") +
-               f". Paths precomputed for {len(data['runs'])} settings; move a control to "
-               "pick one.")
-    alt = f"Interactive contour plot of {panel.objective.name} with the path of the chosen setting"
-    recipe = {"factory": factory_name(panel.factory), "objective": _landscape_key(panel.objective),
-              "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
-              "controls": [c["name"] for c in data["controls"]]}
-    return figure_html(panel_id, rows, spec, caption, alt, recipe)
+    return (f"{factory_name(panel.factory)} on f = {panel.objective.name} from "
+            f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
+            + (f", {fixed}" if fixed else "") +
+            ". Computed in your browser as you move a control, bit for bit what "
+            "optimlab.run computes.")
+
+
+def slider_html(panel_id: str, c: dict) -> str:
+    """A labelled range input (its positions are set by the page script) and a number box
+    for any value in the range, showing the chapter's value."""
+    cid, value = f"{panel_id}-{c['name']}", repr(c["value"])
+    label = html.escape(c["label"])
+    return (f'<label for="{cid}">{label}</label>'
+            f'<input type="range" id="{cid}" min="0" max="0" step="1" value="0" '
+            f'aria-valuetext="{value}" disabled>'
+            f'<input type="number" id="{cid}-value" class="optimlab-value" min="{c["lo"]!r}" '
+            f'max="{c["hi"]!r}" step="any" value="{value}" '
+            f'aria-label="{label}: any value from {c["lo"]:g} to {c["hi"]:g} (Enter applies)">')
+
+
+def menu_html(panel_id: str, m: dict) -> str:
+    """A labelled ``<select>`` of a menu's options, the chapter's selected."""
+    cid = f"{panel_id}-{m['name']}"
+    options = "".join(f'<option value="{html.escape(o)}"{" selected" if o == m["value"] else ""}>'
+                      f"{html.escape(o)}</option>" for o in m["options"])
+    return (f'<label for="{cid}">{html.escape(m["label"])}</label>'
+            f'<select id="{cid}">{options}</select><span></span>')
+
+
+def stage_html(panel_id: str, name: str) -> str:
+    """The chart (focusable: the arrow keys move the start point) and the state table."""
+    alt = (f"Contour plot of {name} with the path of the run for the values on the controls. "
+           "Drag on it, or focus it and press the arrow keys, to move the start point")
+    return (f'<div class="optimlab-stage"><div class="optimlab-chart" id="{panel_id}-chart" '
+            f'role="application" tabindex="0" aria-label="{html.escape(alt)}" '
+            f'aria-describedby="{panel_id}-start {panel_id}-help">'
+            '<div class="optimlab-drawing" aria-hidden="true"></div></div>'
+            f'<div class="optimlab-state" id="{panel_id}-state" hidden>'
+            '<p class="optimlab-state-title"></p><dl></dl></div></div>')
+
+
+def player_html(panel_id: str, steps: int, status: str, start: str) -> str:
+    """Play, the step-t scrubber, reset, the status line and the start point, showing the
+    chapter's run (the page keeps them up to date)."""
+    p = panel_id
+    return (f'<div class="optimlab-player">'
+            f'<button type="button" id="{p}-play" aria-controls="{p}-chart">Play</button>'
+            f'<label for="{p}-t">step t</label>'
+            f'<input type="range" id="{p}-t" min="0" max="{steps}" step="1" value="{steps}" '
+            f'aria-valuetext="step {steps} of {steps}">'
+            f'<output id="{p}-t-out" for="{p}-t">t = {steps} of {steps}</output>'
+            f'<button type="button" id="{p}-reset">Chapter\'s values</button></div>'
+            f'<p class="optimlab-status"><output id="{p}-status" aria-live="polite">'
+            f"{html.escape(status)}</output></p>"
+            f'<p class="optimlab-start"><span id="{p}-start" aria-live="polite">'
+            f"{html.escape(start)}</span>. "
+            f'<span id="{p}-help">Drag on the chart, or focus it and press the arrow keys '
+            "(Shift: bigger steps, Home: the chapter's start), to move the start.</span></p>")
+
+
+def still_html(panel, panel_id: str, reason: str) -> str:
+    """The chapter's run as a still picture, for a panel the page engine cannot run."""
+    tr = panel.trajectory()
+    png = panel._path_figure().render(tr.x)
+    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    alt = f"Contour plot of {panel.objective.name} with the path of the chapter's run"
+    caption = (f"{factory_name(panel.factory)}, {panel.readout(tr)}. This panel's sliders "
+               f"work in Jupyter only: {reason}.")
+    return (f'<figure class="optimlab-panel optimlab-still" id="{panel_id}">'
+            f'<img src="{url}" alt="{html.escape(alt)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")

@@ -5,8 +5,9 @@ makes a slider for every numeric hyperparameter given and a menu for every choic
 as a tuple (``eps_placement=("inside", "outside")``). Displayed in Jupyter it is a live
 panel: a slider move recomputes the path and redraws only the path on a cached
 background (the contour is drawn once). On the static site the same output shows its
-kernel-free twin (HTML + Vega-Lite): every path over a grid of slider values is
-precomputed by one :func:`optimlab.sweep` and the page filters the one to draw.
+kernel-free twin (:mod:`optimlab.static`): the page engine (``assets/engine``) computes
+the run in the reader's browser, bit for bit what :func:`optimlab.run` computes, for any
+value on the controls and any start point picked on the chart.
 """
 
 from __future__ import annotations
@@ -26,20 +27,18 @@ from . import _validate as check
 from .objectives import Objective
 from .optimizers import Optimizer
 from .plots import _fmt, _last_finite, _point, _two_d, draw_contour, draw_path, new_figure
-from .trajectory import Trajectory, run, sweep
+from .trajectory import Trajectory, run
 
 
 @dataclasses.dataclass(frozen=True)
 class Control:
-    """One slider: its label, live range (``log`` means a log-scale slider) and the
-    grid of values precomputed for the kernel-free twin."""
+    """One slider: its label and range (``log`` means a log-scale slider)."""
 
     name: str
     label: str
     lo: float
     hi: float
     log: bool
-    grid: tuple = ()
 
     def live_grid(self, value: float) -> np.ndarray:
         """The live slider's positions: a grid through ``value`` itself, so the chapter's
@@ -57,28 +56,15 @@ class Control:
         tol = 1e-12 * max(abs(self.lo), abs(self.hi))
         return g[(g >= self.lo - tol) & (g <= self.hi + tol)]
 
-    def static_grid(self, value: float) -> np.ndarray:
-        """Grid values for the twin, always including ``value``."""
-        if self.grid:
-            g = np.asarray(self.grid, dtype=float)
-        elif self.log:
-            g = value * 10.0 ** (np.arange(-6, 4) / 3)
-            g = g[(g >= self.lo * (1 - 1e-9)) & (g <= self.hi * (1 + 1e-9))]
-        else:
-            g = np.linspace(self.lo, self.hi, 11)
-        return np.unique(np.round(np.append(g, value), 12))
-
 
 CONTROLS = {
     "lr": Control("lr", "step size η", 1e-3, 10.0, True),
-    "gamma": Control("gamma", "decay γ", 0.0, 1.0, False,
-                     (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)),
-    "eps": Control("eps", "ε", 1e-12, 1.0, True, (1e-12, 1e-8, 1e-4, 1e-2, 1.0)),
-    "beta": Control("beta", "momentum β", 0.0, 0.99, False,
-                    (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99)),
-    "beta1": Control("beta1", "β₁", 0.0, 0.99, False, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)),
-    "beta2": Control("beta2", "β₂", 0.5, 0.9999, False, (0.5, 0.9, 0.99, 0.999, 0.9999)),
-    "momentum": Control("momentum", "momentum μ", 0.0, 0.99, False, (0.0, 0.5, 0.9)),
+    "gamma": Control("gamma", "decay γ", 0.0, 1.0, False),
+    "eps": Control("eps", "ε", 1e-12, 1.0, True),
+    "beta": Control("beta", "momentum β", 0.0, 0.99, False),
+    "beta1": Control("beta1", "β₁", 0.0, 0.99, False),
+    "beta2": Control("beta2", "β₂", 0.5, 0.9999, False),
+    "momentum": Control("momentum", "momentum μ", 0.0, 0.99, False),
 }
 
 
@@ -89,7 +75,9 @@ def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, st
                  title: str | None = None, grids: dict | None = None, **params) -> "Panel":
     """Build a panel. Numbers become sliders (inside the slider's range), non-empty tuples
     of strings become menus, flags, strings and None are fixed; anything else is refused.
-    ``grids`` overrides the twin's grid for a slider."""
+    ``grids`` gives a slider of the page's twin values to stop at exactly (``{"lr": [0.19,
+    0.2]}``: those the chapter discusses), beside its fine grid through the chapter's
+    value."""
     return Panel(factory, objective, x0, steps, params, title=title, grids=grids or {})
 
 
@@ -173,7 +161,7 @@ class Panel(TwinDisplay):
         self.sliders, self.menus, self.fixed = {}, {}, {}
         for name, value in params.items():
             self._classify(name, value)
-        self._apply_grids(grids or {})
+        self.marks = self._marks(grids or {})
         self.values = {**{k: v for k, (_, v) in self.sliders.items()},
                        **{k: v[0] for k, v in self.menus.items()}}
         for name, options in self.menus.items():  # fail now, not at the first menu click
@@ -214,9 +202,11 @@ class Panel(TwinDisplay):
             raise ValueError(f"{name}={value!r}: a panel value must be a number (a slider), "
                              "a tuple of strings (a menu), or a fixed flag, string or None")
 
-    def _apply_grids(self, grids):
+    def _marks(self, grids) -> dict:
+        """The checked ``grids``: slider name -> its marks, in its range."""
         if not isinstance(grids, dict):
             raise TypeError(f"grids must be a dict name -> list of values, got grids={grids!r}")
+        marks = {}
         for name, grid in grids.items():
             if name not in self.sliders:
                 raise ValueError(f"grids names {name!r}, which is not a slider here; the "
@@ -227,7 +217,8 @@ class Panel(TwinDisplay):
                 raise ValueError(f"grids[{name!r}] must be a non-empty 1-D list, got {grid!r}")
             for v in values:
                 _in_control(c, f"grids[{name!r}]", float(v))
-            self.sliders[name] = (dataclasses.replace(c, grid=tuple(values.tolist())), value)
+            marks[name] = [float(v) for v in values]
+        return marks
 
     def update(self, **values) -> bytes:
         """What a slider move does: set the values, recompute the path, return the PNG.
@@ -286,61 +277,9 @@ class Panel(TwinDisplay):
 
     # -------------------------------------------------------- kernel-free twin
 
-    def grid(self) -> dict:
-        """The values precomputed for the twin, one axis per control."""
-        axes = {name: c.static_grid(v) for name, (c, v) in self.sliders.items()}
-        axes.update({name: list(options) for name, options in self.menus.items()})
-        return axes
-
-    def precompute(self) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
-        """Every path of the grid: one vectorised sweep per menu combination.
-        Returns ``(axes, x, diverged_at, final_loss)`` with ``x`` of shape
-        ``(*grid_shape, steps + 1, d)``."""
-        axes = self.grid()
-        numeric = {k: v for k, v in axes.items() if k in self.sliders}
-        menus = {k: v for k, v in axes.items() if k in self.menus}
-        shape = tuple(len(v) for v in axes.values())
-        d = self.objective.dim
-        xs = np.empty(shape + (self.steps + 1, d))
-        div = np.empty(shape, dtype=int)
-        loss = np.empty(shape)
-        for combo in itertools.product(*(range(len(v)) for v in menus.values())):
-            chosen = {k: menus[k][i] for k, i in zip(menus, combo)}
-            tr = sweep(self.factory, self.objective, self.x0, self.steps,
-                       **self.fixed, **chosen, **{k: list(v) for k, v in numeric.items()})
-            idx = _menu_index(list(axes), menus, combo)
-            xs[idx] = np.moveaxis(tr.x, 0, -2)
-            div[idx] = tr.diverged_at
-            loss[idx] = tr.loss[-1]
-        return axes, xs, div, loss
-
-    def export(self) -> dict:
-        """The twin's data: controls, grid and rounded paths (JSON-ready)."""
-        axes, xs, div, loss = self.precompute()
-        controls = []
-        for name, values in axes.items():
-            if name in self.sliders:
-                c, v = self.sliders[name]
-                labels = [_fmt(float(u)) for u in values]
-                controls.append({"name": name, "label": c.label, "labels": labels,
-                                 "index": int(np.argmin(np.abs(np.asarray(values) - v)))})
-            else:
-                controls.append({"name": name, "label": MENU_LABELS.get(name, name),
-                                 "labels": list(values), "index": 0})
-        strides = np.cumprod((list(xs.shape[:-2]) + [1])[::-1])[::-1][1:]
-        coords = _rounded(np.moveaxis(xs, -1, -2).reshape(-1, xs.shape[-1], xs.shape[-2]))
-        runs = []
-        for k, idx in enumerate(np.ndindex(*xs.shape[:-2])):  # C order, as the reshape
-            path = xs[idx]
-            status = (f"diverged at step {div[idx]}" if div[idx] >= 0 else
-                      f"after {self.steps} steps: x = {_point(path[-1])}, "
-                      f"f(x) = {_fmt(float(loss[idx]))}")
-            runs.append({"k": k, "status": status, **dict(zip("xy", coords[k]))})
-        return {"controls": controls, "strides": [int(s) for s in strides], "runs": runs,
-                "bounds": self.objective.bounds, "steps": self.steps}
-
     def static_html(self, panel_id: str | None = None) -> str:
-        """The kernel-free twin: labelled range inputs plus a Vega-Lite chart."""
+        """The kernel-free twin: labelled controls, a chart and the description of the run
+        the page engine computes (:func:`optimlab.static.panel_html`)."""
         from .static import panel_html
 
         return panel_html(self, panel_id)
@@ -355,11 +294,6 @@ def _in_control(c: Control, name: str, value: float) -> None:
     if not c.lo <= value <= c.hi:
         raise ValueError(f"{name} must be in [{c.lo:g}, {c.hi:g}] (the range of the "
                          f"{c.label} slider), got {name}={value!r}")
-
-
-def _menu_index(names, menus, combo):
-    it = iter(combo)
-    return tuple(next(it) if n in menus else slice(None) for n in names)
 
 
 _POW10 = np.array([float(f"1e{i}") for i in range(23)])  # exact doubles up to 1e22

@@ -172,22 +172,49 @@ def lab(tmp_path_factory):
         log.close()
 
 
-# Two halves in two classes: `make test` runs the suite on two processes (pytest-xdist,
-# one class or module per process at a time), so the halves run side by side.
-class TestChaptersFirstHalf:
-    @pytest.mark.parametrize("name", CHAPTERS[0::2])
+# The chapters in four groups of about equal cost, one class each: `make test` runs the
+# suite on several processes (pytest-xdist, one class or module per process at a time),
+# so the groups run side by side, each with its own JupyterLab and Chromium. A chapter's
+# cost is mostly waiting (kernel, browser), so more groups than cores still gain.
+GROUPS = 4
+# Heaviest first (execution, then panels and decks), dealt out back and forth.
+_COST = ["training", "comparison", "adam", "momentum", "rmsprop", "adagrad",
+         "gradient_descent", "conventions", "intro", "notation", "instructors"]
+_ORDER = sorted(CHAPTERS, key=lambda n: _COST.index(n) if n in _COST else -1)
+_GROUP = [[n for i, n in enumerate(_ORDER)
+           if min(i % (2 * GROUPS), 2 * GROUPS - 1 - i % (2 * GROUPS)) == g]
+          for g in range(GROUPS)]
+
+
+class TestChaptersGroup0:
+    @pytest.mark.parametrize("name", _GROUP[0])
     def test_live_chapter(self, lab, chromium, name):
         chromium.run(_live, lab, name)
 
 
-class TestChaptersSecondHalf:
-    @pytest.mark.parametrize("name", CHAPTERS[1::2])
+class TestChaptersGroup1:
+    @pytest.mark.parametrize("name", _GROUP[1])
     def test_live_chapter(self, lab, chromium, name):
         chromium.run(_live, lab, name)
 
 
-def test_the_halves_cover_every_chapter_and_deck():
-    assert sorted(CHAPTERS[0::2] + CHAPTERS[1::2]) == sorted(CHAPTERS) and len(CHAPTERS) >= 11
+class TestChaptersGroup2:
+    @pytest.mark.parametrize("name", _GROUP[2])
+    def test_live_chapter(self, lab, chromium, name):
+        chromium.run(_live, lab, name)
+
+
+class TestChaptersGroup3:
+    @pytest.mark.parametrize("name", _GROUP[3])
+    def test_live_chapter(self, lab, chromium, name):
+        chromium.run(_live, lab, name)
+
+
+def test_the_groups_cover_every_chapter_and_deck():
+    """Every chapter is in exactly one group; a chapter new to the book (not in _COST)
+    goes first, so a new chapter is never left out."""
+    assert sorted(sum(_GROUP, [])) == sorted(CHAPTERS) and len(CHAPTERS) >= 11
+    assert len(_GROUP) == GROUPS == sum(1 for k in globals() if k.startswith("TestChaptersGroup"))
     assert set(DECKS) <= set(CHAPTERS) and len(DECKS) >= 8
 
 

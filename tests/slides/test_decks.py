@@ -118,7 +118,7 @@ def test_gradient_descent_deck_has_its_marked_slides(built):
     assert deck.select_one("div.math#equation-gd-update")
     assert deck.select_one("div.proof#gd-stability")
     assert len(deck.select(".cell_output img")) >= 3
-    assert deck.select_one("figure.optimlab-panel script.optimlab-spec")
+    assert deck.select_one("figure.optimlab-live script.optimlab-run")  # computes in the page
     assert deck.select_one("aside.notes"), "the panel's 'things to look for' as speaker notes"
     assert not deck.select(".cell_input"), "code is not shown on the static slides"
     assert not deck.select("div.solution, div.proof#proof")  # no proofs, no solutions
@@ -240,7 +240,7 @@ SLIDE_JS = """async () => {
   const imgs = [...s.querySelectorAll('img')];
   await Promise.all(imgs.map(i => i.complete ? null : new Promise(ok => {
     i.addEventListener('load', ok); i.addEventListener('error', ok); setTimeout(ok, 10000); })));
-  // Vega loads after the page: on a busy machine a chart may still be on its way
+  // panels start after the page has loaded: on a busy machine a chart may still be on its way
   const charts = [...s.querySelectorAll('.optimlab-chart')], t0 = performance.now();
   while (charts.some(c => !c.querySelector('svg')) && performance.now() - t0 < 15000)
     await new Promise(ok => setTimeout(ok, 50));
