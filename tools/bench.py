@@ -198,8 +198,66 @@ def bench_site():
     return rows
 
 
+def bench_page_panel(moves=50):
+    """In the page (the static site): a slider move on a 300-step panel added to the
+    RMSprop chapter, from the input event to the frame with the new path (median and p90
+    of ``moves``, after 10 to warm up), and what the page engine and its drawing code
+    weigh as served (the budgets of ``tests/browser/test_panels.py``)."""
+    import functools
+    import http.server
+    import statistics
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    site = Path(os.environ.get("OPTIMLAB_SITE", ROOT / "_build" / "html"))
+    if not (site / "book" / "rmsprop.html").exists():
+        return [("page panel: no built site (run make book)", float("nan"))]
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from conftest import CHROMIUM, CHROMIUM_ARGS, served_bytes
+    from test_panels import TIMING_JS, _open
+
+    static = site / "_static"
+    scripts = [*(static / "engine").glob("*.js"), *(static / "panel").glob("*.js"),
+               static / "optimlab-panels.js"]
+    weight = sum(served_bytes(f) for f in scripts) / 1e6
+    panel = slider_panel(ol.rmsprop, ol.seed000_bowl(), [-10.0, 1.5], 300, lr=0.5, gamma=0.9,
+                         eps=1e-8, eps_placement=("inside", "outside"))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context, page, _ = _open(browser, base + "book/rmsprop.html")
+        page.wait_for_function("() => window.optimlabPanels && "
+                               "Object.keys(window.optimlabPanels).length > 0")
+        page.evaluate("""async (html) => {
+          document.querySelector('figure.optimlab-live').insertAdjacentHTML('afterend', html);
+          const { LivePanel } = await import(new URL('../_static/panel/panel.js', location.href));
+          window.optimlabPanels.timed = new LivePanel(document.getElementById('timed'));
+          document.getElementById('timed').scrollIntoView();
+        }""", panel.static_html("timed"))
+        times = page.evaluate(TIMING_JS, ["timed", "lr", moves + 10])[10:]
+        context.close()
+        browser.close()
+    server.shutdown()
+    painted = [t[1] / 1e3 for t in times]
+    html_kb = (site / "book" / "rmsprop.html").stat().st_size / 1e6
+    return [("page panel, 300 steps: slider input -> repainted path, median (budget 16 ms)",
+             statistics.median(painted)),
+            ("  p90", sorted(painted)[int(0.9 * len(painted))]),
+            ("  engine + drawing + page script as served gzip (MB, budget 0.2)", weight),
+            ("  RMSprop chapter's HTML uncompressed (MB, budget 0.45)", html_kb)]
+
+
 def main():
-    rows = bench_sweep() + bench_slider() + bench_build() + bench_site()
+    rows = bench_sweep() + bench_slider() + bench_build() + bench_site() + bench_page_panel()
     width = max(len(name) for name, _ in rows)
     print(f"{'measurement':<{width}}  value")
     for name, value in rows:

@@ -238,6 +238,9 @@ def _eigenbasis(A, x0):
         raise ValueError(f"A must be a symmetric square matrix, got shape {A.shape}")
     lam, Q = np.linalg.eigh(A)
     x0 = check.point("x0", x0, A.shape[0])
+    if x0.ndim != 1:  # the closed forms follow one run
+        raise ValueError(f"x0 must be one start point of shape ({A.shape[0]},), "
+                         f"got shape {x0.shape}")
     return lam, Q, x0 @ Q
 
 

@@ -326,6 +326,8 @@ def error_inputs_analysis() -> list[ErrorInput]:
         E(a.hessian, TypeError, objective="bowl", match="objective must be an optimlab"),
         E(a.hessian, objective=ol.rosenbrock(), match="objective must be a quadratic"),
         E(a.gd_iterates, lr=0.1, A=A, x0=[1.0], steps=5, match=r"x0 must have shape"),
+        E(a.heavy_ball_iterates, lr=1.0, beta=1.0, A=A, x0=[[0.1, 0.2]], steps=0,
+          match=r"x0 must be one start point of shape \(2,\), got shape \(1, 2\)"),
         E(a.gd_iterates, lr=0.1, A=A, x0=[1.0, 1.0], steps=10**7, match="steps must be at most"),
         E(a.heavy_ball_iterates, lr=0.1, beta=1.5, A=A, x0=[1.0, 1.0], steps=5,
           match="beta must be in"),
