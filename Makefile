@@ -18,12 +18,10 @@ JB_FLAGS := -W -n --keep-going
 # The unit tests run a second time with numpy's dispatched SIMD kernels (AVX2/FMA and up)
 # and OpenBLAS's CPU-specific kernels switched off: other code paths, as on another CPU.
 OTHER_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Prescott
-# Test processes: a module or class stays on one process, so its fixtures (a browser, a
-# JupyterLab server, a sweep) are made once. Two for the unit tests (the machines have two
-# cores); four for the whole suite, whose longest tests (a chapter live in JupyterLab, in
-# four groups) mostly wait on a kernel or a browser, so that two cores stay busy.
+# Two test processes (the machines have two cores); a module or class stays on one process,
+# so its fixtures (a browser, a JupyterLab server, a sweep) are made once. (Four processes
+# were measured too: no faster, the live chapters in JupyterLab keep both cores busy.)
 PYTEST_PARALLEL := -n 2 --dist loadscope
-SUITE_PARALLEL := -n 4 --dist loadscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help book slides test unit unit-other-cpu bench serve lab clean venv assets chromium node
@@ -112,7 +110,7 @@ unit-other-cpu: $(VENV)/.test-installed node
 test: $(VENV)/.test-installed chromium book slides unit-other-cpu
 	node --test tests/js/
 	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
-	$(BIN)/python -m pytest tests -q --durations=10 $(SUITE_PARALLEL) -m "not quiet"
+	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python tools/bench.py

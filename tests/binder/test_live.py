@@ -173,9 +173,9 @@ def lab(tmp_path_factory):
 
 
 # The chapters in four groups of about equal cost, one class each: `make test` runs the
-# suite on several processes (pytest-xdist, one class or module per process at a time),
-# so the groups run side by side, each with its own JupyterLab and Chromium. A chapter's
-# cost is mostly waiting (kernel, browser), so more groups than cores still gain.
+# suite on two processes (pytest-xdist, one class or module per process at a time), which
+# take the groups in turn, each with its own JupyterLab and Chromium; four groups rather
+# than two let the processes finish together.
 GROUPS = 4
 # Heaviest first (execution, then panels and decks), dealt out back and forth.
 _COST = ["training", "comparison", "adam", "momentum", "rmsprop", "adagrad",
