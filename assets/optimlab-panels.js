@@ -2,14 +2,16 @@
 // loaded, on pages that have a panel only:
 //  * a slider panel (figure.optimlab-live) computes its run in the page with the page
 //    engine (./engine) and draws it as SVG (./panel, imported then): no chart library;
-//  * a precomputed panel (the comparison and training-curves panels, whose Vega-Lite
-//    spec is a script.optimlab-spec) is embedded with vega-embed, which binds its
-//    parameters to the panel's range inputs and menus. Vega, Vega-Lite and vega-embed
-//    are the site's own copies (vendor/vega), fetched only for these.
+//    The comparison panel (figure.optimlab-live.optimlab-race) too, every contender at
+//    once (./panel/race.js);
+//  * a precomputed panel (the training-curves panel, whose Vega-Lite spec is a
+//    script.optimlab-spec) is embedded with vega-embed, which binds its parameters to
+//    the panel's range inputs and menus. Vega, Vega-Lite and vega-embed are the site's
+//    own copies (vendor/vega), fetched only for these.
 
 const VEGA = new URL('vendor/vega/', import.meta.url);
 window.optimlabViews = {}; // chart id -> Vega view (precomputed panels)
-window.optimlabPanels = {}; // figure id -> LivePanel (slider panels)
+window.optimlabPanels = {}; // figure id -> LivePanel (slider panels) or RacePanel
 
 function load(file) {
   return new Promise((resolve, reject) => {
@@ -45,9 +47,12 @@ function embed(node) {
 async function start() {
   const live = [...document.querySelectorAll('figure.optimlab-live')];
   const { LivePanel } = live.length ? await import('./panel/panel.js') : {};
+  const { RacePanel } = live.some((f) => f.classList.contains('optimlab-race'))
+    ? await import('./panel/race.js') : {};
   for (const figure of live) {
     try {
-      window.optimlabPanels[figure.id] = new LivePanel(figure);
+      const Panel = figure.classList.contains('optimlab-race') ? RacePanel : LivePanel;
+      window.optimlabPanels[figure.id] = new Panel(figure);
     } catch (err) {
       console.error(`optimlab panel ${figure.id}: ${err}`);
     }

@@ -1,7 +1,8 @@
 // A panel's chart as plain SVG: the contour image, axes and title are drawn once; an
-// update rewrites four attributes (the path's line, its dots, the start and end
-// markers), so a slider move costs well under a millisecond of drawing. The geometry
-// (axes.js) is pure and tested in Node.js.
+// update rewrites four attributes per path (its line, its dots, the start and end
+// markers), so a slider move costs well under a millisecond of drawing. One path (a
+// slider panel) or several, each in its own colour, dashes and end marker with a legend
+// (the comparison panel). The geometry (axes.js) is pure and tested in Node.js.
 
 import { frame, ticks } from './axes.js';
 
@@ -41,9 +42,33 @@ function axis(f, which) {
   return g;
 }
 
+/** A legend at the plot's upper right: a line sample, the end marker and the label. */
+function legend(f, series) {
+  const row = 15;
+  const width = 18 + 26 + 7 * Math.max(...series.map((s) => s.label.length));
+  const x = f.left + f.width - width - 6;
+  const y = f.top + 6;
+  const g = node('g', { class: 'optimlab-legend', 'font-size': 10 });
+  g.append(node('rect', { x, y, width, height: row * series.length + 6, fill: 'white',
+    'fill-opacity': 0.9, stroke: '#bbb', rx: 3 }));
+  series.forEach((s, k) => {
+    const cy = y + 3 + row * k + row / 2;
+    g.append(node('path', { d: `M${x + 6},${cy}h28`, stroke: s.color, 'stroke-width': 2,
+      fill: 'none', ...(s.dash ? { 'stroke-dasharray': s.dash } : {}) }));
+    g.append(node('path', { d: shape(x + 20, cy, s.marker, 4), fill: s.color, stroke: 'black',
+      'stroke-width': 0.8 }));
+    g.append(node('text', { x: x + 40, y: cy + 3.5 }, s.label));
+  });
+  return g;
+}
+
 export class Chart {
-  /** The chart of a panel description { title, bounds, contour } in `container`. */
-  constructor(container, { title, bounds, contour }, clipId) {
+  /**
+   * The chart of a panel description { title, bounds, contour } in `container`, with one
+   * path, or one per entry of `series` ({ label, color, dash, marker }: a legend then
+   * names them).
+   */
+  constructor(container, { title, bounds, contour }, clipId, series = null) {
     const f = frame(bounds);
     this.frame = f;
     this.container = container;
@@ -58,29 +83,45 @@ export class Chart {
       height: f.height, preserveAspectRatio: 'none' }));
     svg.append(axis(f, 'x'), axis(f, 'y'));
     const plot = node('g', { 'clip-path': `url(#${clipId})` });
-    this.line = node('path', { class: 'optimlab-path', fill: 'none', stroke: COLOR,
-      'stroke-width': 2, 'stroke-linejoin': 'round' });
-    this.dots = node('path', { class: 'optimlab-dots', fill: 'none', stroke: COLOR,
-      'stroke-width': 4.8, 'stroke-linecap': 'round' });
-    this.start = node('path', { class: 'optimlab-start-mark', fill: 'white', stroke: 'black' });
-    this.end = node('path', { class: 'optimlab-end-mark', fill: COLOR, stroke: 'black' });
-    plot.append(this.line, this.dots, this.end, this.start);
+    const several = series !== null;
+    this.series = (series ?? [{ color: COLOR, marker: 'diamond' }]).map((s) => ({
+      marker: s.marker ?? 'diamond',
+      line: node('path', { class: 'optimlab-path', fill: 'none', stroke: s.color, 'stroke-width': 2,
+        'stroke-linejoin': 'round', ...(s.dash ? { 'stroke-dasharray': s.dash } : {}) }),
+      dots: node('path', { class: 'optimlab-dots', fill: 'none', stroke: s.color,
+        'stroke-width': several ? 3.5 : 4.8, 'stroke-linecap': 'round' }),
+      start: node('path', several
+        ? { class: 'optimlab-start-mark', fill: 'white', stroke: s.color, 'stroke-width': 2 }
+        : { class: 'optimlab-start-mark', fill: 'white', stroke: 'black' }),
+      end: node('path', { class: 'optimlab-end-mark', fill: s.color, stroke: 'black' }),
+    }));
+    for (const s of this.series) plot.append(s.line, s.dots);
+    for (const s of this.series) plot.append(s.end);
+    for (const s of this.series) plot.append(s.start);
+    Object.assign(this, { line: this.series[0].line, dots: this.series[0].dots,
+      start: this.series[0].start, end: this.series[0].end });
     svg.append(plot);
+    if (several) svg.append(legend(f, series));
     container.replaceChildren(svg);
     this.svg = svg;
     this.drawn = { path: [], ends: [] };
+    this.drawnAll = this.series.map(() => this.drawn);
   }
 
-  /** Draw { path, ends } (see chartData); the data drawn stay in this.drawn. */
-  draw(data) {
+  /** Draw { path, ends } (see chartData) as path k; the data drawn stay in this.drawn
+   * (path 0) and this.drawnAll. */
+  draw(data, k = 0) {
     const { px, py } = this.frame;
+    const s = this.series[k];
     const points = data.path.map((p) => `${px(p.x).toFixed(2)},${py(p.y).toFixed(2)}`);
-    this.line.setAttribute('d', points.length ? `M${points.join('L')}` : '');
-    this.dots.setAttribute('d', points.map((p) => `M${p}h0`).join(''));
+    s.line.setAttribute('d', points.length ? `M${points.join('L')}` : '');
+    s.dots.setAttribute('d', points.map((p) => `M${p}h0`).join(''));
     const [start, end] = data.ends;
-    this.start.setAttribute('d', marker(start, px, py));
-    this.end.setAttribute('d', end ? marker(end, px, py) : '');
-    this.drawn = data;
+    s.start.setAttribute('d', marker(start, px, py));
+    s.end.setAttribute('d', end
+      ? marker(end.shape === 'diamond' ? { ...end, shape: s.marker } : end, px, py) : '');
+    this.drawnAll[k] = data;
+    if (k === 0) this.drawn = data;
   }
 
   /**
@@ -100,13 +141,25 @@ export class Chart {
   }
 }
 
-/** A marker's outline: a circle (r 6.7: Vega's size 140), a diamond or a cross. */
-function marker({ x, y, shape }, px, py) {
-  const cx = px(x);
-  const cy = py(y);
-  const r = 6.7;
-  if (shape === 'circle') return `M${cx - r},${cy}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
-  if (shape === 'diamond') return `M${cx},${cy - 1.2 * r}L${cx + r},${cy}L${cx},${cy + 1.2 * r}L${cx - r},${cy}Z`;
+/** A marker's outline at data (x, y): see shape. */
+const marker = ({ x, y, shape: which }, px, py) => shape(px(x), py(y), which);
+
+/**
+ * A marker's outline at (cx, cy) in SVG coordinates, of size r (6.7: Vega's size 140): a
+ * circle, a diamond, a square, a triangle up or down, a plus or a cross.
+ */
+function shape(cx, cy, which, r = 6.7) {
+  if (which === 'circle') return `M${cx - r},${cy}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
+  if (which === 'diamond') return `M${cx},${cy - 1.2 * r}L${cx + r},${cy}L${cx},${cy + 1.2 * r}L${cx - r},${cy}Z`;
+  if (which === 'square') { const a = r * 0.85; return `M${cx - a},${cy - a}h${2 * a}v${2 * a}h${-2 * a}Z`; }
+  if (which === 'triangle-up') return `M${cx},${cy - r}L${cx + r},${cy + 0.8 * r}L${cx - r},${cy + 0.8 * r}Z`;
+  if (which === 'triangle-down') return `M${cx},${cy + r}L${cx + r},${cy - 0.8 * r}L${cx - r},${cy - 0.8 * r}Z`;
+  if (which === 'plus') {
+    const a = r;
+    const b = r * 0.35;
+    return `M${cx - b},${cy - a}h${2 * b}v${a - b}h${a - b}v${2 * b}h${b - a}v${a - b}h${-2 * b}` +
+      `v${b - a}h${b - a}v${-2 * b}h${a - b}Z`;
+  }
   const a = r * 0.9;
   const b = r * 0.3;
   return `M${cx - a},${cy - a + b}l${b},${-b}l${a - b},${a - b}l${a - b},${b - a}l${b},${b}` +

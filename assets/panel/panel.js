@@ -123,12 +123,18 @@ export class LivePanel {
   update() {
     const { t, run: r } = this;
     this.chart.draw(chartData(r, t));
+    this.showStep();
+    this.element('status').textContent = readout(r, t);
+    this.showState(stateRows(r, t));
+  }
+
+  /** The step t on the scrubber and its readout, and the start point. */
+  showStep() {
+    const { t } = this;
     this.element('t').value = String(t);
     this.element('t').setAttribute('aria-valuetext', `step ${t} of ${this.desc.steps}`);
     this.element('t-out').textContent = `t = ${t} of ${this.desc.steps}`;
-    this.element('status').textContent = readout(r, t);
     this.element('start').textContent = `start x₀ = ${point(this.x0)}`;
-    this.showState(stateRows(r, t));
   }
 
   /** The state list: a term (the field's name) and its value for each row. */
@@ -178,9 +184,15 @@ export class LivePanel {
     this.setStart(x0);
   }
 
+  /** The chart, drawn afresh (once; the comparison panel again for each landscape). */
+  makeChart() {
+    const area = this.element('chart').querySelector('.optimlab-drawing');
+    return new Chart(area, this.desc, `${this.id}-clip`);
+  }
+
   setUpChart() {
     const area = this.element('chart');
-    this.chart = new Chart(area.querySelector('.optimlab-drawing'), this.desc, `${this.id}-clip`);
+    this.chart = this.makeChart();
     let dragging = null;
     const drag = (event) => this.setStart(this.chart.toData(event, true));
     area.addEventListener('pointerdown', (event) => {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 from typing import Callable, Mapping
 
 import numpy as np
@@ -16,9 +17,12 @@ import numpy as np
 from . import _validate as check
 from .objectives import Objective, noisy
 from ._format import number as _fmt
-from .plots import PALETTE, _two_d
-from .static import (HEIGHT, WIDTH, _landscape_key, contour_png, control_html, factory_name,
-                     figure_html, new_id)
+from ._format import point as _point
+from .engine import describe_objective, describe_optimizer
+from .plots import LINESTYLES, MARKERS, PALETTE, _two_d
+from .static import (BLOWUP, HEIGHT, WIDTH, _landscape_key, contour_png, control_html,
+                     factory_name, figure_html, menu_html, new_id, player_html, slider_html,
+                     stage_html)
 from .trajectory import Trajectory, run, sweep
 from .widgets import PathFigure, TwinDisplay, _rounded
 
@@ -81,7 +85,9 @@ def lr_sweeps(contenders: Contenders, objective: Objective, x0, steps: int, mult
 
 class ComparisonPanel(TwinDisplay):
     """Pick a landscape, the gradient noise and a step-size scale; every contender's
-    path is drawn at once. Live in Jupyter, precomputed on the static site."""
+    path is drawn at once. Live in Jupyter; on the static site the page computes every
+    run with the page engine (:meth:`description`), or, for contenders or landscapes
+    the engine lacks, shows paths precomputed at build time (:meth:`export`)."""
 
     def __init__(self, contenders: Contenders, landscapes: Mapping[str, tuple[Objective, object]],
                  steps: int, *, scales=(0.25, 0.5, 1.0, 2.0, 4.0), noise=(0.0, 1.0),
@@ -121,13 +127,7 @@ class ComparisonPanel(TwinDisplay):
         return self._figures[name].render(*(tr.x for tr in runs.values()))
 
     def readout(self) -> str:
-        parts = []
-        for label, tr in (self._last or self.runs()).items():  # the runs the last move made
-            if bool(np.all(tr.diverged)):
-                parts.append(f"{label}: diverged at step {int(tr.diverged_at)}")
-            else:
-                parts.append(f"{label}: f = {_fmt(float(tr.loss[-1]))}")
-        return "; ".join(parts)
+        return "; ".join(_readouts(self._last or self.runs()))  # the runs the last move made
 
     def widget(self):
         import ipywidgets as w
@@ -225,7 +225,87 @@ class ComparisonPanel(TwinDisplay):
             ],
         }
 
+    def description(self) -> dict:
+        """What the page needs to run and draw every contender (JSON-ready): the title,
+        ``steps`` and ``blowup``; the step-size scale as a log slider (``controls``: from
+        the smallest to the largest of ``scales``, through 1.0 and each of them exactly,
+        setting ``lr`` = the tuned ``lr`` times the scale); the landscape and noise menus;
+        per landscape its ``name``, chart ``title``, start ``x0``, ``bounds``, contour and
+        one page-engine description per noise level (``objectives``, aligned with
+        ``noise``: :func:`optimlab.noisy` with the panel's seed, noise rows included);
+        per contender its ``label``, style (``color``, end ``marker`` and ``dash`` as the
+        Python figure draws them) and one page-engine optimizer description per landscape
+        at the tuned step size. Raises ValueError if the page engine cannot run a
+        contender or a landscape."""
+        names = list(self.landscapes)
+        noise_labels = [_noise_label(s) for s in self.noise]
+        landscapes = [{"name": name, "title": f"{self.title}: {name}",
+                       "x0": [float(v) for v in x0],
+                       "bounds": [[float(lo), float(hi)] for lo, hi in obj.bounds],
+                       "objectives": [describe_objective(self._objective(name, s)[0], self.steps)
+                                      for s in self.noise],
+                       "contour": contour_png(obj)}
+                      for name, (obj, x0) in self.landscapes.items()]
+        contenders = [{"label": label, "color": PALETTE[k % len(PALETTE)],
+                       "marker": SVG_MARKERS[MARKERS[k % len(MARKERS)]],
+                       "dash": _svg_dash(LINESTYLES[k % len(LINESTYLES)]),
+                       "optimizers": {name: _race_optimizer(label, factory, spec, name)
+                                      for name in names}}
+                      for k, (label, (factory, spec)) in enumerate(self.contenders.items())]
+        scale = {"name": "scale", "label": "step-size scale", "lo": min(self.scales),
+                 "hi": max(self.scales), "log": True, "value": 1.0,
+                 "marks": sorted(set(self.scales)), "field": "lr"}
+        menus = [{"name": "landscape", "label": "landscape", "options": names,
+                  "value": names[0]},
+                 {"name": "noise", "label": "gradient noise", "options": noise_labels,
+                  "value": noise_labels[0]}]
+        return {"kind": "comparison", "title": self.title, "steps": self.steps,
+                "blowup": BLOWUP, "controls": [scale], "menus": menus, "noise": self.noise,
+                "landscapes": landscapes, "contenders": contenders}
+
+    def _recipe(self) -> dict:
+        return {"kind": "comparison", "steps": self.steps, "seed": self.seed,
+                "noise": self.noise, "scales": self.scales,
+                "contenders": {label: {"factory": factory_name(f), "kwargs": kw}
+                               for label, (f, kw) in self.contenders.items()},
+                "landscapes": {name: {"objective": _landscape_key(obj),
+                                      "x0": [float(v) for v in x0]}
+                               for name, (obj, x0) in self.landscapes.items()}}
+
     def static_html(self, panel_id: str | None = None) -> str:
+        """The page computes every run (:meth:`description`); paths precomputed at build
+        time, drawn by Vega-Lite, where the page engine cannot run the panel."""
+        panel_id = panel_id or new_id()
+        try:
+            description = self.description()
+        except ValueError:
+            return self.precomputed_html(panel_id)
+        rows = [menu_html(panel_id, m) for m in description["menus"]]
+        rows += [slider_html(panel_id, c) for c in description["controls"]]
+        first = description["landscapes"][0]
+        alt = ("Contour plot of the chosen landscape with the paths of "
+               + ", ".join(self.contenders) + " for the values on the controls. Drag on it, "
+               "or focus it and press the arrow keys, to move the common start point")
+        runs = self.runs(**{"landscape": first["name"], "noise": self.noise[0], "scale": 1.0})
+        statuses = "".join(f'<li data-label="{html.escape(label)}">{html.escape(text)}</li>'
+                           for label, text in zip(runs, _readouts(runs)))
+        body = (f'<div class="optimlab-controls">{"".join(rows)}</div>'
+                + stage_html(panel_id, first["name"], alt=alt, state=False)
+                + player_html(panel_id, self.steps, "", f"start x₀ = {_point(first['x0'])}")
+                + f'<ul class="optimlab-statuses" id="{panel_id}-runs" aria-live="polite">'
+                f"{statuses}</ul>")
+        caption = (f"{len(self.contenders)} optimizers, {self.steps} steps, on "
+                   f"{len(self.landscapes)} landscapes; each step size is the tuned one times "
+                   "the scale. Computed in your browser as you move a control, bit for bit "
+                   "what optimlab.run computes.")
+        data = json.dumps(description, separators=(",", ":")).replace("</", "<\\/")
+        return (f'<figure class="optimlab-panel optimlab-live optimlab-race" id="{panel_id}" '
+                f"data-recipe='{html.escape(json.dumps(self._recipe()))}'>{body}"
+                f"<figcaption>{html.escape(caption)}</figcaption>"
+                f'<script type="application/json" class="optimlab-run">{data}</script></figure>')
+
+    def precomputed_html(self, panel_id: str | None = None) -> str:
+        """Every path precomputed (:meth:`export`), drawn by Vega-Lite."""
         panel_id = panel_id or new_id()
         data = self.export()
         names = list(self.landscapes)
@@ -240,13 +320,7 @@ class ComparisonPanel(TwinDisplay):
                    f"Paths precomputed for {len(data['runs'])} runs.")
         alt = ("Interactive contour plot with the paths of " + ", ".join(self.contenders) +
                " on the chosen landscape")
-        recipe = {"kind": "comparison", "steps": self.steps, "seed": self.seed,
-                  "noise": self.noise, "scales": self.scales,
-                  "contenders": {label: {"factory": factory_name(f), "kwargs": kw}
-                                 for label, (f, kw) in self.contenders.items()},
-                  "landscapes": {name: {"objective": _landscape_key(obj),
-                                        "x0": [float(v) for v in x0]}
-                                 for name, (obj, x0) in self.landscapes.items()}}
+        recipe = self._recipe()
         return figure_html(panel_id, rows, self.spec(data, panel_id), caption, alt, recipe)
 
     def __repr__(self):
@@ -270,6 +344,49 @@ def _landscapes(landscapes) -> dict:
             raise ValueError(f"landscapes[{name!r}] x0 must be one point, got shape {x0.shape}")
         out[name] = (obj, x0)
     return out
+
+
+def _readouts(runs: dict[str, Trajectory]) -> list[str]:
+    """One status line per contender: ``SGD: f = 0.0123`` or ``SGD: diverged at step 7``."""
+    out = []
+    for label, tr in runs.items():
+        if bool(np.all(tr.diverged)):
+            out.append(f"{label}: diverged at step {int(tr.diverged_at)}")
+        else:
+            out.append(f"{label}: f = {_fmt(float(tr.loss[-1]))}")
+    return out
+
+
+def _race_optimizer(label: str, factory, spec: dict, landscape: str) -> dict:
+    """The page engine's description of a contender at its tuned step size on
+    ``landscape``, checked: the step size sits, unchanged, in its ``lr`` field, and
+    scaling it changes that field alone (so the page may set ``lr`` = tuned × scale)."""
+    kw = _kwargs(spec, landscape)
+    base = describe_optimizer(factory(**kw))
+    probe = float(kw["lr"]) * 0.3
+    if base.get("lr") != kw["lr"] or describe_optimizer(factory(**{**kw, "lr": probe})) != \
+            {**base, "lr": probe}:
+        raise ValueError(f"the step size of {label!r} does not set the page engine's field "
+                         "'lr' alone")
+    return base
+
+
+#: matplotlib's markers (optimlab.plots.MARKERS) by the page chart's names for them
+SVG_MARKERS = {"o": "circle", "s": "square", "^": "triangle-up", "D": "diamond",
+               "v": "triangle-down", "P": "plus", "X": "cross"}
+
+
+def _svg_dash(style, lw: float = 2.0) -> str:
+    """A matplotlib line style (optimlab.plots.LINESTYLES) as an SVG stroke-dasharray for a
+    line ``lw`` wide (matplotlib scales its dashes by the line width); "" for solid."""
+    import matplotlib as mpl
+
+    named = {"--": "dashed", "-.": "dashdot", ":": "dotted"}
+    if style == "-":
+        return ""
+    pattern = (mpl.rcParams[f"lines.{named[style]}_pattern"] if isinstance(style, str)
+               else style[1])
+    return ",".join(f"{lw * v:g}" for v in pattern)
 
 
 def _noise_label(sigma: float) -> str:

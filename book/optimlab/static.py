@@ -5,11 +5,13 @@ JSON description of the run (:func:`panel_description`: the controls, the page e
 descriptions of the optimizer and the landscape, the start, the contour image) and the
 page script (``assets/optimlab-panels.js`` with ``assets/panel`` and ``assets/engine``)
 runs the optimizer for whatever the reader sets, bit for bit as :func:`optimlab.run`,
-and draws it with Vega. The controls are ordinary labelled, keyboard-operable HTML.
+and draws it as plain SVG. The controls are ordinary labelled, keyboard-operable HTML.
+The comparison panel (:meth:`optimlab.compare.ComparisonPanel.description`) computes in
+the page the same way, every contender at once, with the same pieces.
 
-The comparison and training-curves panels stay precomputed: their Vega-Lite specs
-(:func:`figure_html`) filter runs computed at build time, Vega binding each parameter
-to one of the controls :func:`control_html` writes.
+The training-curves panel stays precomputed: its Vega-Lite spec (:func:`figure_html`)
+filters runs computed at build time, Vega binding each parameter to one of the controls
+:func:`control_html` writes.
 """
 
 from __future__ import annotations
@@ -225,16 +227,19 @@ def menu_html(panel_id: str, m: dict) -> str:
             f'<select id="{cid}">{options}</select><span></span>')
 
 
-def stage_html(panel_id: str, name: str) -> str:
-    """The chart (focusable: the arrow keys move the start point) and the state table."""
-    alt = (f"Contour plot of {name} with the path of the run for the values on the controls. "
-           "Drag on it, or focus it and press the arrow keys, to move the start point")
+def stage_html(panel_id: str, name: str, alt: str | None = None, state: bool = True) -> str:
+    """The chart (focusable: the arrow keys move the start point) and, with ``state``,
+    the state table."""
+    alt = alt or (f"Contour plot of {name} with the path of the run for the values on the "
+                  "controls. Drag on it, or focus it and press the arrow keys, to move the "
+                  "start point")
     return (f'<div class="optimlab-stage"><div class="optimlab-chart" id="{panel_id}-chart" '
             f'role="application" tabindex="0" aria-label="{html.escape(alt)}" '
             f'aria-describedby="{panel_id}-start {panel_id}-help">'
             '<div class="optimlab-drawing" aria-hidden="true"></div></div>'
-            f'<div class="optimlab-state" id="{panel_id}-state" hidden>'
-            '<p class="optimlab-state-title"></p><dl></dl></div></div>')
+            + (f'<div class="optimlab-state" id="{panel_id}-state" hidden>'
+               '<p class="optimlab-state-title"></p><dl></dl></div>' if state else "")
+            + '</div>')
 
 
 def player_html(panel_id: str, steps: int, status: str, start: str) -> str:

@@ -139,3 +139,14 @@ test('the chart draws x₀ … xₜ, a start circle and an end diamond, or a cro
   assert.deepEqual([all.ends[1].x, all.ends[1].y], blown.xs[blown.divergedAt - 1]);
   assert.equal(chartData(blown, blown.divergedAt - 1).ends[1].shape, 'diamond');
 });
+
+test('the comparison panel: lr is the tuned one times the scale; status lines as the readout', async () => {
+  const { raceReadout, scaled } = await import('../../assets/panel/race.js');
+  const contender = { label: 'SGD', optimizers: { bowl: { name: 'sgd', lr: 0.15 } } };
+  assert.deepEqual(scaled(contender, 'bowl', 2), { name: 'sgd', lr: 0.15 * 2 });
+  const r = run(scaled(contender, 'bowl', 1), BOWL, [-10, 1.5], 25);
+  assert.equal(raceReadout('SGD', r), `SGD: f = ${number(r.loss[25])}`);
+  assert.equal(raceReadout('SGD', r, 0), 'SGD: f = 21.2');
+  const blown = run(scaled(contender, 'bowl', 2), BOWL, [-10, 1.5], 100);
+  assert.equal(raceReadout('SGD', blown), `SGD: diverged at step ${blown.divergedAt}`);
+});

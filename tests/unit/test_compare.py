@@ -1,5 +1,8 @@
-"""The comparison panel: every contender on every landscape, live and precomputed."""
+"""The comparison panel: every contender on every landscape, live in Jupyter and, on the
+static site, computed in the page from one description (``ComparisonPanel.description``)
+whose engine descriptions are run here in the page engine, as the page runs them."""
 
+import html as H
 import json
 import re
 
@@ -8,6 +11,10 @@ import pytest
 
 import optimlab as ol
 from numerics import assert_close
+from optimlab.compare import SVG_MARKERS, _readouts
+from optimlab.engine import describe_objective, describe_optimizer
+from optimlab.plots import MARKERS, PALETTE
+from test_engine_parity import assert_same_run, engine  # noqa: F401
 
 CONTENDERS = {
     "SGD": (ol.sgd, {"lr": {"bowl": 0.15, "rosenbrock": 1e-3}}),
@@ -59,12 +66,93 @@ def test_twin_holds_every_run(panel):
     np.testing.assert_allclose(got, tr.x, rtol=5e-3, atol=1e-6)
 
 
+def _description(page: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" class="optimlab-run">(.*?)'
+                                r'</script>', page, re.S).group(1))
+
+
+def test_the_description(panel):
+    d = panel.description()
+    assert (d["kind"], d["steps"], d["blowup"], d["noise"]) == ("comparison", 25, 1e4, [0.0, 0.5])
+    assert d["controls"] == [{"name": "scale", "label": "step-size scale", "lo": 0.5, "hi": 2.0,
+                              "log": True, "value": 1.0, "marks": [0.5, 1.0, 2.0], "field": "lr"}]
+    assert d["menus"] == [
+        {"name": "landscape", "label": "landscape", "options": ["bowl", "rosenbrock"],
+         "value": "bowl"},
+        {"name": "noise", "label": "gradient noise", "options": ["none", "σ = 0.5"],
+         "value": "none"}]
+    for entry, (name, (obj, x0)) in zip(d["landscapes"], LANDSCAPES.items()):
+        assert (entry["name"], entry["x0"]) == (name, x0)
+        assert entry["title"] == f"Every optimizer at once: {name}"
+        assert entry["bounds"] == [list(b) for b in obj.bounds]
+        assert entry["contour"].startswith("data:image/png;base64,")
+        clean, noisy = entry["objectives"]  # one per noise level, as noisy(obj, σ, seed) draws
+        assert clean == describe_objective(obj, 25) and clean["noise_rows"] is None
+        assert noisy == describe_objective(ol.noisy(obj, 0.5, 0), 25)
+        assert (noisy["noise"], noisy["seed"], len(noisy["noise_rows"])) == (0.5, 0, 25)
+    assert [c["label"] for c in d["contenders"]] == list(CONTENDERS)
+    for k, c in enumerate(d["contenders"]):  # the Python figure's colours and markers
+        assert (c["color"], c["marker"]) == (PALETTE[k], SVG_MARKERS[MARKERS[k]])
+    assert [c["dash"] for c in d["contenders"]] == ["", "7.4,3.2", "12.8,3.2,2,3.2"]
+    sgd, rmsprop, adam = d["contenders"]
+    assert sgd["optimizers"] == {"bowl": {"name": "sgd", "lr": 0.15},
+                                 "rosenbrock": {"name": "sgd", "lr": 1e-3}}
+    assert rmsprop["optimizers"]["rosenbrock"] == describe_optimizer(ol.rmsprop(0.01, gamma=0.9))
+    assert adam["optimizers"]["bowl"]["lr"] == adam["optimizers"]["rosenbrock"]["lr"] == 0.1
+
+
+def test_the_page_runs_optimlabs_race_for_any_scale(panel, engine):  # noqa: F811
+    """lr = tuned × scale, the landscape and noise from the menus, any start: each engine
+    run is optimlab's race, bit for bit, and the status lines are the readout's."""
+    d = panel.description()
+    rng = np.random.default_rng(5)
+    for landscape in d["landscapes"]:
+        for j, sigma in enumerate(d["noise"]):
+            for scale in [1.0, 2.0, float(np.exp(rng.uniform(np.log(0.5), np.log(2.0))))]:
+                x0 = [float(rng.uniform(lo, hi)) for lo, hi in landscape["bounds"]]
+                obj, _ = LANDSCAPES[landscape["name"]]
+                runs = ol.race(CONTENDERS, ol.noisy(obj, sigma, 0) if sigma else obj, x0, 25,
+                               landscape=landscape["name"], scale=scale)
+                for c in d["contenders"]:
+                    described = {**c["optimizers"][landscape["name"]]}
+                    described["lr"] = described["lr"] * scale  # as the page does
+                    js = engine.run(described, landscape["objectives"][j], x0, 25, d["blowup"])
+                    assert_same_run(js, runs[c["label"]],
+                                    f"{c['label']} on {landscape['name']}, σ={sigma}, ×{scale}")
+    panel.update(landscape="rosenbrock", noise=0.5, scale=2.0)
+    assert "; ".join(_readouts(panel.runs())) == panel.readout()
+
+
 def test_twin_html(panel):
-    html = panel.static_html("cp")
+    page = panel.static_html("cp")
+    assert page.startswith('<figure class="optimlab-panel optimlab-live optimlab-race" id="cp"')
+    assert "optimlab-spec" not in page and "vega" not in page.lower()
+    assert _description(page) == json.loads(json.dumps(panel.description()))
     for name in ("landscape", "noise", "scale"):
-        assert f'<label for="cp-{name}">' in html
-    spec = json.loads(re.search(r'class="optimlab-spec"[^>]*>(.*?)</script>', html, re.S).group(1))
-    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == list(CONTENDERS)
+        assert f'<label for="cp-{name}">' in page
+    assert re.search(r'<input type="range" id="cp-scale" ', page)
+    assert re.search(r'<input type="number" id="cp-scale-value" [^>]*value="1.0"', page)
+    for part in ['id="cp-play"', 'id="cp-t" min="0" max="25"', 'id="cp-reset"',
+                 'role="application" tabindex="0"', 'id="cp-runs"']:
+        assert part in page, part
+    assert 'id="cp-state"' not in page
+    lines = re.findall(r'<li data-label="[^"]*">([^<]*)</li>', page)
+    assert "; ".join(H.unescape(line) for line in lines) == panel.readout()
+    recipe = json.loads(H.unescape(re.search(r"data-recipe='([^']*)'", page).group(1)))
+    assert recipe["kind"] == "comparison" and recipe["scales"] == [0.5, 1.0, 2.0]
+    d = _description(page)
+    settings = json.dumps({**d, "landscapes": [{k: v for k, v in entry.items() if k != "contour"}
+                                               for entry in d["landscapes"]]})
+    assert len(settings) < 12_000, "no precomputed runs: settings and noise rows only"
+
+
+def test_what_the_engine_cannot_run_stays_precomputed():
+    panel = ol.comparison_panel({**CONTENDERS, "Yogi": (ol.yogi, {"lr": 0.1})}, LANDSCAPES, 10,
+                                scales=(0.5, 1.0))
+    page = panel.static_html("cp")
+    assert "optimlab-race" not in page and "optimlab-run" not in page
+    spec = json.loads(re.search(r'class="optimlab-spec"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert spec["layer"][1]["encoding"]["color"]["scale"]["domain"] == [*CONTENDERS, "Yogi"]
 
 
 def test_scales_must_include_one():
