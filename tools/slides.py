@@ -91,6 +91,18 @@ def _soup(text: str):
     return BeautifulSoup(text, "html.parser")
 
 
+# Equation numbers and theorem names by page, read while the page is parsed for its deck,
+# so that its presenter notebook need not parse the page again (about a second a page).
+_LABELS: dict[Path, dict[str, str]] = {}
+
+
+def _page(path: Path):
+    """The parsed site page, its labels recorded in ``_LABELS`` before anything edits it."""
+    soup = _soup(path.read_text(encoding="utf-8"))
+    _LABELS[path.resolve()] = _labels(soup)
+    return soup
+
+
 def rebase(url: str, page: str, out: str) -> str:
     """``url`` as written in site page ``page``, rewritten for site page ``out``."""
     parts = urlsplit(url)
@@ -179,7 +191,7 @@ def read_chapter(site: Path, doc: str) -> Chapter:
     path = site / page
     if not path.is_file():
         raise SystemExit(f"{path} is missing: run `make book` first")
-    article = _soup(path.read_text(encoding="utf-8")).find("article")
+    article = _page(path).find("article")
     if article is None:
         raise SystemExit(f"{path}: no <article> (not a Sphinx page?)")
     from bs4 import Comment, NavigableString
@@ -575,7 +587,12 @@ def _site_labels(site: Path, doc: str) -> dict[str, str]:
     path = site / f"{doc}.html"
     if not path.is_file():
         return {}
-    soup = _soup(path.read_text(encoding="utf-8"))
+    if path.resolve() not in _LABELS:
+        _page(path)
+    return _LABELS[path.resolve()]
+
+
+def _labels(soup) -> dict[str, str]:
     labels = {}
     for div in soup.select("div.math[id^=equation-]"):
         eqno = div.select_one("span.eqno")

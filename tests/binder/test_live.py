@@ -31,7 +31,10 @@ to load in RISE's app, which does not share ``@jupyterlab/console``,
 ``@jupyterlab/docregistry`` and ``@jupyterlab/markdownviewer`` with extensions
 (jupyterlab-contrib/rise#119; the presenter notebooks are plain Markdown, with the glued
 values written in, so RISE needs no MyST renderer); jupyterlab-myst resolves a cross-reference only
-to a label in a cell rendered before it, and logs the forward ones it meets first.
+to a label in a cell rendered before it, and logs the forward ones it meets first; and
+when a notebook is closed, it logs that the node of a value shown as Markdown (a table) was
+already gone (its inline-expression renderer's clean-up runs after JupyterLab removed the
+cell).
 """
 from __future__ import annotations
 
@@ -60,7 +63,11 @@ CHAPTERS = [Path(d).name for d in binder_env.toc_pages()
             if "jupytext:" in (REPO / f"{d}.md").read_text(encoding="utf-8")]
 SHARED = ("The getter for the shared module is not a function", "doesn't exist in shared scope")
 UPSTREAM = [("RangeError: Maximum call stack size exceeded", "/static/rise/"),
-            ("Cross reference target was not found", "")] + [
+            ("Cross reference target was not found", ""),
+            # closing a notebook: jupyterlab-myst's inline-expression renderer (a React
+            # effect's clean-up) finds a Markdown value's node already removed
+            ("Could not dispose of renderer for `", ""),
+            ("Unable to detach expression renderer for `", "")] + [
     (message, f"/lab/extensions/{ext}/static/remoteEntry.") for message in SHARED
     for ext in ("@jupyter-notebook/lab-extension", "@jupyter-server/resource-usage",
                 "jupyterlab-myst")]
@@ -105,7 +112,7 @@ FOLDS = f"""(() => {{
   const prose = md.map(c => [...c.querySelectorAll('pre, code')].reduce(
     (text, code) => text.replace(code.innerText, ''), c.innerText));
   return [details.length, details.filter(d => d.open).length, prose.join('\\n')]; }})()"""
-SHUTDOWN = """async () => { const base = location.pathname.split('/lab/')[0];
+SHUTDOWN = """async () => { const base = location.pathname.replace(/\\/lab(\\/.*)?$/, '');
   const sessions = await (await fetch(base + '/api/sessions')).json();
   await Promise.all(sessions.map(s => fetch(base + '/api/sessions/' + s.id,
                                             {method: 'DELETE'}))); }"""
@@ -250,8 +257,39 @@ def _context(browser):
 
 
 def _listen(tab, errors):
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
+    """Collect the tab's console errors and uncaught exceptions into ``errors``; returns
+    the listeners, for ``_unlisten``."""
+    listeners = {"console": lambda m: m.type == "error" and errors.append(m.text),
+                 "pageerror": lambda e: errors.append(f"{e}\n{e.stack}")}
+    for event, listener in listeners.items():
+        tab.on(event, listener)
+    return listeners
+
+
+def _unlisten(tab, listeners):
+    for event, listener in listeners.items():
+        tab.remove_listener(event, listener)
+
+
+# The chapter's notebooks are closed without asking (RISE saved the presenter notebook, the
+# test saved the chapter); JupyterLab's app, and the browser's cache, stay for the next.
+CLOSE_ALL = f"""() => {{ for (const w of [...window.jupyterapp.shell.widgets('main')]) {{
+    if (w.context) w.context.model.dirty = false;
+    w.dispose(); }} return {CURRENT} === null; }}"""
+_LABS: dict[int, object] = {}
+
+
+def _lab_page(context, url):
+    """The JupyterLab page of this browser, opened once (``?reset``: an empty workspace);
+    each chapter opens in it as a user opens the next file, and closes after."""
+    page = _LABS.get(id(context))
+    if page is None or page.is_closed():
+        page = context.new_page()
+        page.goto(f"{url}/lab?reset")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+        page.wait_for_selector(".jp-LabShell", timeout=60_000)
+        _LABS[id(context)] = page
+    return page
 
 
 def _live(browser, lab, name):
@@ -259,12 +297,17 @@ def _live(browser, lab, name):
     context, offsite = _context(browser)
     offsite.clear()
     errors: list[str] = []
-    page = context.new_page()
-    _listen(page, errors)
+    page = _lab_page(context, url)
+    listeners = _listen(page, errors)
     try:
-        page.goto(f"{url}/lab/tree/book/{name}.md?reset")
-        page.wait_for_function("window.jupyterapp && "
-                               "document.querySelector('.jp-Notebook .jp-Cell')", timeout=60_000)
+        # as /lab/tree/book/<name>.md does: the chapter with its default viewer (the
+        # repository's labconfig makes that jupytext's notebook)
+        page.evaluate(f"void window.jupyterapp.commands.execute('docmanager:open', "
+                      f"{{path: 'book/{name}.md'}})")
+        page.wait_for_function(f"{CURRENT} && {CURRENT}.context && "
+                               f"{CURRENT}.context.path === 'book/{name}.md' && "
+                               f"{CURRENT}.node.querySelector('.jp-Notebook .jp-Cell')",
+                               timeout=60_000)
         _run_all(page)
         failed = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type="
                               "'application/vnd.jupyter.stderr']").all_inner_texts()
@@ -280,12 +323,19 @@ def _live(browser, lab, name):
             f"{name}: saving the notebook in JupyterLab rewrote the chapter")
         if name in DECKS:
             _present(context, page, root, name, errors)
+    except BaseException:
+        page.close()  # the next chapter starts on a fresh page
+        raise
     finally:
-        # The kernel is shut down (an idle kernel still costs the next chapters CPU time),
-        # then the notebooks and the slideshow are closed; the browser's cache stays.
-        page.evaluate(SHUTDOWN)
+        # The notebooks and the slideshow are closed, then the kernel is shut down (an idle
+        # kernel still costs the next chapters CPU time).
+        if not page.is_closed():
+            page.wait_for_function(CLOSE_ALL, timeout=30_000)
+            page.evaluate(SHUTDOWN)
+            _unlisten(page, listeners)
         for tab in context.pages:
-            tab.close()
+            if tab is not page:
+                tab.close()
 
     unexpected = [e for e in errors if not any(m in e and src in e for m, src in UPSTREAM)]
     assert not unexpected, f"{name}: console errors:\n" + "\n".join(unexpected[:5])
