@@ -8,4 +8,5 @@
 export { MAX_STEPS, markDivergence, run } from './run.js';
 export { DEFAULTS, makeOptimizer } from './optimizers.js';
 export { LANDSCAPES, makeObjective } from './objectives.js';
+export { makeRate } from './schedules.js';
 export { denominator, oneMinusPower, ratio } from './numerics.js';

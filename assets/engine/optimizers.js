@@ -3,13 +3,15 @@
 // step returns { x, state, effective } and mutates nothing. Every update is written with
 // optimlab's operations in optimlab's order, so a run gives optimlab's bits.
 //
-// Symbols are the book's: lr η, gamma γ (RMSprop's decay), beta β (momentum), beta1 β₁
+// `rate` is t ↦ ηₜ (schedules.js: lr is a number or a schedule), read at the step's
+// starting count st.t as optimlab does. Symbols are the book's: lr η, gamma γ (RMSprop's decay), beta β (momentum), beta1 β₁
 // and beta2 β₂ (Adam), eps ε, weight_decay λ; state fields v (velocity), s (average or
 // sum of squared gradients), m (average of gradients), s_max (AMSGrad's maximum), t
 // (steps taken), and for Adam the bias-corrected m_hat m̂ₜ and s_hat ŝₜ.
 
 import * as check from './check.js';
 import { denominator, oneMinusPower, ratio } from './numerics.js';
+import { makeRate } from './schedules.js';
 
 const zeros = (d) => new Array(d).fill(0);
 const EPS_PLACEMENTS = ['inside', 'outside'];
@@ -31,11 +33,14 @@ export const DEFAULTS = {
 /**
  * SGD: x ← x − η g.
  */
-function sgd({ lr }) {
+function sgd({ rate }) {
   return {
     adaptive: false,
     init: () => ({ t: 0 }),
-    step: (x, g, st) => ({ x: x.map((xj, j) => xj - lr * g[j]), state: { t: st.t + 1 } }),
+    step(x, g, st) {
+      const lr = rate(st.t);
+      return { x: x.map((xj, j) => xj - lr * g[j]), state: { t: st.t + 1 } };
+    },
   };
 }
 
@@ -44,7 +49,7 @@ function sgd({ lr }) {
  * x ← x − ηv, or with Nesterov x ← x − η(g + βv). lr_in_buffer (Keras's form) scales the
  * gradient first, g ← ηg, and steps x ← x − v (Nesterov: x − (g + βv)).
  */
-function momentum({ lr, beta, dampening, nesterov, first_step: firstStep, lr_in_buffer: inBuffer }) {
+function momentum({ rate, beta, dampening, nesterov, first_step: firstStep, lr_in_buffer: inBuffer }) {
   if (nesterov && dampening !== 0) {
     throw new RangeError(`nesterov=true needs dampening=0, got dampening=${dampening}`);
   }
@@ -52,6 +57,7 @@ function momentum({ lr, beta, dampening, nesterov, first_step: firstStep, lr_in_
     adaptive: false,
     init: (d) => ({ v: zeros(d), t: 0 }),
     step(x, g0, st) {
+      const lr = rate(st.t);
       const g = inBuffer ? g0.map((gj) => lr * gj) : g0;
       const v = g.map((gj, j) => {
         const vj = beta * st.v[j] + (1 - dampening) * gj;
@@ -70,11 +76,12 @@ function momentum({ lr, beta, dampening, nesterov, first_step: firstStep, lr_in_
  * Adagrad: s ← s + g², x ← x − η g / √(s + ε) (inside) or η g / (√s + ε) (outside);
  * effective step η / √(s + ε) or η / (√s + ε).
  */
-function adagrad({ lr, eps, eps_placement: placement, initial_accumulator: s0 }) {
+function adagrad({ rate, eps, eps_placement: placement, initial_accumulator: s0 }) {
   return {
     adaptive: true,
     init: (d) => ({ s: zeros(d).map((z) => z + s0), t: 0 }),
     step(x, g, st) {
+      const lr = rate(st.t);
       const s = g.map((gj, j) => st.s[j] + gj * gj);
       const den = s.map((sj) => denominator(sj, eps, placement));
       return {
@@ -91,7 +98,7 @@ function adagrad({ lr, eps, eps_placement: placement, initial_accumulator: s0 })
  * root (at least 0); u = g / √(… + ε) (or / (√… + ε)); with momentum μ, v ← μv + u and
  * x ← x − ηv (lr_in_buffer: v ← μv + ηu, x ← x − v), else x ← x − ηu. Effective step η / den.
  */
-function rmsprop({ lr, gamma, eps, eps_placement: placement, centered, momentum: mu,
+function rmsprop({ rate, gamma, eps, eps_placement: placement, centered, momentum: mu,
   lr_in_buffer: inBuffer }) {
   const useMomentum = mu !== 0;
   return {
@@ -103,6 +110,7 @@ function rmsprop({ lr, gamma, eps, eps_placement: placement, centered, momentum:
       return st;
     },
     step(x, g, st) {
+      const lr = rate(st.t);
       const s = g.map((gj, j) => gamma * st.s[j] + (1 - gamma) * (gj * gj));
       const m = centered ? g.map((gj, j) => gamma * st.m[j] + (1 - gamma) * gj) : null;
       const den = s.map((sj, j) => denominator(centered ? Math.max(sj - m[j] * m[j], 0) : sj,
@@ -135,7 +143,7 @@ function rmsprop({ lr, gamma, eps, eps_placement: placement, centered, momentum:
  * direction (AdamW, decoupled). bias_correction false drops both divisions.
  */
 function adam(o, decoupled) {
-  const { lr, beta1: b1, beta2: b2, eps, eps_placement: placement, amsgrad } = o;
+  const { rate, beta1: b1, beta2: b2, eps, eps_placement: placement, amsgrad } = o;
   const corrected = amsgrad && o.amsgrad_max === 'corrected';
   const biasCorrection = decoupled ? true : o.bias_correction;
   if (placement === 'hat' && corrected) {
@@ -154,6 +162,7 @@ function adam(o, decoupled) {
       return st;
     },
     step(x, g0, st) {
+      const lr = rate(st.t);
       const g = l2 !== 0 ? g0.map((gj, j) => gj + l2 * x[j]) : g0;
       const t = st.t + 1;
       const m = g.map((gj, j) => b1 * st.m[j] + (1 - b1) * gj);
@@ -192,7 +201,7 @@ const FACTORIES = {
 
 /** Each option's check, as optimlab's factories check it. */
 const CHECKS = {
-  lr: check.positive,
+  lr: (n, v) => makeRate(v, n),
   beta: (n, v) => check.unit(n, v),
   dampening: (n, v) => check.unit(n, v, true),
   nesterov: check.flag,
@@ -215,7 +224,7 @@ const CHECKS = {
 /**
  * The optimizer a description (optimlab.engine.describe_optimizer) stands for:
  * `{ name: "rmsprop", lr: 0.5, gamma: 0.9, ... }`; options left out take optimlab's
- * defaults (lr has none). Throws an Error naming any bad or unknown option.
+ * defaults (lr has none; it is a number or a schedule's description). Throws an Error naming any bad or unknown option.
  */
 export function makeOptimizer(description) {
   check.description('optimizer', description);
@@ -230,5 +239,5 @@ export function makeOptimizer(description) {
       CHECKS[key](key, value);
     }
   }
-  return { name, ...FACTORIES[name](options) };
+  return { name, ...FACTORIES[name]({ ...options, rate: makeRate(options.lr) }) };
 }

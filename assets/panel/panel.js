@@ -13,6 +13,11 @@ import { nearest, parseValue, positions } from './slider.js';
 
 const KEY_STEPS = 40; // an arrow key moves the start by 1/40 of the axis, Shift by 5/40
 
+/** A copy of `obj` with the number at `path` (a list of keys) set to `value`. */
+export function setPath(obj, [key, ...rest], value) {
+  return { ...obj, [key]: rest.length ? setPath(obj[key], rest, value) : value };
+}
+
 /** A start coordinate in the axis [lo, hi], rounded to a thousandth of the power of ten
  * at or below the span (0.01 on an axis 24 long): what is announced is what is run. */
 function tidy(v, [lo, hi]) {
@@ -103,8 +108,8 @@ export class LivePanel {
   optimizer() {
     const chosen = this.desc.optimizers.find((o) =>
       Object.entries(o.menus).every(([k, v]) => this.values[k] === v));
-    const described = { ...chosen.optimizer };
-    for (const { c } of this.sliders) described[c.field] = this.values[c.name];
+    let described = chosen.optimizer;
+    for (const { c } of this.sliders) described = setPath(described, c.field, this.values[c.name]);
     return described;
   }
 

@@ -29,6 +29,7 @@ import numpy as np
 from . import _validate as check
 from .objectives import Objective, noise_rows
 from .optimizers import Optimizer
+from .schedules import Schedule
 
 #: optimlab's optimizer names -> the page engine's (Nesterov is momentum with nesterov=True)
 OPTIMIZERS = {"SGD": "sgd", "Momentum": "momentum", "Nesterov": "momentum",
@@ -53,6 +54,10 @@ _DEFAULTS = {"momentum": {"first_step": "zero", "lr_in_buffer": False},
              "adam": {"amsgrad_max": "raw", "bias_correction": True},
              "adamw": {"amsgrad_max": "raw"}}
 
+#: the learning-rate schedules the page engine computes (``assets/engine/schedules.js``)
+SCHEDULES = ("constant", "step_decay", "exponential", "inverse_sqrt", "polynomial", "cosine",
+             "warmup", "one_cycle")
+
 #: the landscapes the page engine computes (``Objective.spec["kind"]``)
 KINDS = ("diagonal", "quadratic", "shifted_bowl", "rosenbrock", "beale", "least_squares_1d",
          "reddi_online")
@@ -64,7 +69,8 @@ MAX_DIM = 2
 def describe_optimizer(optimizer: Optimizer) -> dict:
     r"""``optimizer`` as the page engine's description: ``{"name": ..., **options}``.
 
-    Every hyperparameter is one number (:math:`\eta` ``lr``, :math:`\gamma` ``gamma``,
+    ``lr`` may be a schedule (:func:`describe_schedule`). Every other hyperparameter is
+    one number (:math:`\eta` ``lr``, :math:`\gamma` ``gamma``,
     :math:`\beta` ``beta``, :math:`\beta_1, \beta_2` ``beta1``, ``beta2``, :math:`\epsilon`
     ``eps``, :math:`\lambda` ``weight_decay``, ...) and every option a string or flag,
     including those the optimizer leaves out of its label at their defaults. A sweep's
@@ -81,9 +87,56 @@ def describe_optimizer(optimizer: Optimizer) -> dict:
         if key not in OPTIONS[name]:
             raise ValueError(f"the page engine's {name} has no option {key!r} (it has "
                              f"{', '.join(OPTIONS[name])}); got {key}={value!r}")
-        described[key] = _scalar(key, value)
+        described[key] = (describe_schedule(value) if isinstance(value, Schedule)
+                          else _scalar(key, value))
     return {**described, **{k: v for k, v in _DEFAULTS.get(name, {}).items()
                             if k not in described}}
+
+
+def describe_schedule(schedule: Schedule) -> dict:
+    r"""A learning-rate schedule (:mod:`optimlab.schedules`) as the page engine's
+    description: ``{"kind": "cosine", "lr": 0.5, "T": 100.0, "final": 0.0, "after_T":
+    "hold"}``, every parameter one number or string; a warm-up holds the schedule it
+    warms up: ``{"kind": "warmup", "schedule": {...}, "steps": 10.0, "start": 0.0}``.
+    A function of the step that is not one of optimlab's schedules, or a schedule of a
+    sweep (an array of values), is refused with a ValueError naming it."""
+    check.instance("schedule", schedule, Schedule)
+    if schedule.name not in SCHEDULES or schedule.factory is None:
+        raise ValueError(f"the page engine computes the schedules {', '.join(SCHEDULES)}; "
+                         f"got lr={schedule.label()}")
+    described = {"kind": schedule.name}
+    for key, value in schedule.params.items():
+        described[key] = (describe_schedule(value) if isinstance(value, Schedule)
+                          else _scalar(f"{schedule.name}'s {key}", value))
+    return described
+
+
+def optimizer_from(described: dict) -> Optimizer:
+    """The optimlab optimizer a page-engine description stands for: the inverse of
+    :func:`describe_optimizer` (``describe_optimizer(optimizer_from(d)) == d``), for
+    checking a run the page made from a description it built itself."""
+    from . import optimizers, schedules
+
+    check.instance("described", described, dict)
+    options = dict(described)
+    name = options.pop("name", None)
+    if name not in OPTIONS:
+        raise ValueError(f"described['name'] must be one of {', '.join(OPTIONS)}, "
+                         f"got {name!r}")
+    if isinstance(options.get("lr"), dict):
+        options["lr"] = _schedule_from(options["lr"], schedules)
+    return getattr(optimizers, name)(**options)
+
+
+def _schedule_from(described: dict, schedules) -> Schedule:
+    params = dict(described)
+    kind = params.pop("kind", None)
+    if kind not in SCHEDULES:
+        raise ValueError(f"a schedule's kind must be one of {', '.join(SCHEDULES)}, "
+                         f"got {kind!r}")
+    if isinstance(params.get("schedule"), dict):
+        params["schedule"] = _schedule_from(params["schedule"], schedules)
+    return getattr(schedules, kind)(**params)
 
 
 def _scalar(name: str, value):

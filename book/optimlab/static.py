@@ -33,6 +33,7 @@ from ._format import point as _point
 from .engine import describe_objective, describe_optimizer
 from .objectives import LANDSCAPES
 from .plots import compact_png, draw_contour
+from .schedules import Schedule
 from .trajectory import run
 from .widgets import MENU_LABELS
 
@@ -125,19 +126,26 @@ def panel_description(panel) -> dict:
     """What the page needs to compute and draw ``panel`` (JSON-ready): its title,
     ``steps``, start ``x0``, ``bounds`` and ``blowup``; the sliders (``name``, ``label``,
     range ``lo``..``hi``, ``log``, the chapter's ``value``, the ``marks`` it must offer
-    and the optimizer ``field`` it sets) and menus (``options``, the chapter's ``value``);
-    the fixed arguments; one page-engine optimizer description per combination of menu
-    options (:func:`optimlab.engine.describe_optimizer` at the chapter's values); the
+    and the ``field`` of the optimizer's description it sets, a path of keys) and menus
+    (``options``, the chapter's ``value``); the fixed arguments; one page-engine
+    optimizer description per combination of menu options
+    (:func:`optimlab.engine.describe_optimizer` at the chapter's values); the
     landscape (:func:`optimlab.engine.describe_objective`, noise rows included); the
     contour image. No run: the page computes it. Raises ValueError if the page engine
     cannot run the panel."""
+    described = [(combo, *_slider_fields(panel, combo))
+                 for combo in _menu_combinations(panel.menus)]
+    fields = described[0][2]
+    if any(f != fields for _, _, f in described):
+        raise ValueError("a slider sets another field of the page engine's description "
+                         "under another menu option")
     controls = [{"name": name, "label": c.label, "lo": c.lo, "hi": c.hi, "log": c.log,
-                 "value": float(value), "marks": panel.marks.get(name, []), "field": name}
+                 "value": float(value), "marks": panel.marks.get(name, []),
+                 "field": fields[name]}
                 for name, (c, value) in panel.sliders.items()]
     menus = [{"name": name, "label": MENU_LABELS.get(name, name), "options": list(options),
               "value": options[0]} for name, options in panel.menus.items()]
-    optimizers = [{"menus": combo, "optimizer": _slider_fields(panel, combo)}
-                  for combo in _menu_combinations(panel.menus)]
+    optimizers = [{"menus": combo, "optimizer": base} for combo, base, _ in described]
     return {"title": panel.title or panel.objective.name, "steps": panel.steps,
             "x0": [float(v) for v in panel.x0],
             "bounds": [[float(lo), float(hi)] for lo, hi in panel.objective.bounds],
@@ -152,18 +160,48 @@ def _menu_combinations(menus: dict) -> list[dict]:
     return [dict(zip(menus, combo)) for combo in itertools.product(*menus.values())]
 
 
-def _slider_fields(panel, menus: dict) -> dict:
+def _slider_fields(panel, menus: dict) -> tuple[dict, dict]:
     """The page engine's description of the optimizer at the chapter's values with the
-    menus set to ``menus``, checked: each slider's value sits, unchanged, in the field of
-    its name, and moving a slider changes that field alone (so the page may set it)."""
+    menus set to ``menus``, and each slider's field in it: the path of keys to the one
+    number the slider sets (``["lr"]``, or ``["lr", "T"]`` for the length of a schedule
+    given as ``lr``). Checked: the slider's value sits there unchanged, and moving the
+    slider changes that number alone (so the page may set it)."""
     base = describe_optimizer(panel.optimizer(**menus))
-    for name, (c, _) in panel.sliders.items():
-        probe = float(np.sqrt(c.lo * c.hi) if c.log else (c.lo + c.hi) / 2)
+    fields = {}
+    for name, (c, value) in panel.sliders.items():
+        probe = next(p for p in (_inside(c, 0.37), _inside(c, 0.71)) if p != float(value))
         moved = describe_optimizer(panel.optimizer(**menus, **{name: probe}))
-        if moved != {**base, name: probe}:
+        changed = _changed_leaves(base, moved)
+        if (len(changed) != 1 or _leaf(moved, changed[0]) != probe
+                or _leaf(base, changed[0]) != float(value)):
             raise ValueError(f"the {name} slider of {factory_name(panel.factory)} does not "
-                             f"set the page engine's field {name!r} alone")
-    return base
+                             f"set one field of the page engine's description alone")
+        fields[name] = changed[0]
+    return base, fields
+
+
+def _inside(c, fraction: float) -> float:
+    """The point ``fraction`` of the way along the control's range (on its scale)."""
+    return float(c.lo * (c.hi / c.lo) ** fraction if c.log else c.lo + fraction * (c.hi - c.lo))
+
+
+def _changed_leaves(a: dict, b: dict, path=()) -> list[list]:
+    """The paths to the values that differ between two descriptions of the same shape."""
+    if a.keys() != b.keys():
+        return [list(path) or ["*"]]
+    out = []
+    for key in a:
+        if isinstance(a[key], dict) and isinstance(b[key], dict):
+            out += _changed_leaves(a[key], b[key], (*path, key))
+        elif a[key] != b[key]:
+            out.append([*path, key])
+    return out
+
+
+def _leaf(described: dict, path: list):
+    for key in path:
+        described = described.get(key) if isinstance(described, dict) else None
+    return described
 
 
 def panel_html(panel, panel_id: str | None = None) -> str:
@@ -196,13 +234,33 @@ def _recipe(panel) -> dict:
             "controls": [*panel.sliders, *panel.menus]}
 
 
+#: schedules whose formulas use only + - * / and square roots (the others use cos or a
+#: power, which the browser's maths library may round otherwise than numpy's in the last bit)
+EXACT_SCHEDULES = ("constant", "inverse_sqrt", "warmup")
+
+
 def _caption(panel) -> str:
     fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
-    return (f"{factory_name(panel.factory)} on f = {panel.objective.name} from "
+    name = factory_name(panel.factory)
+    if not name.isidentifier() or name == "<lambda>":  # a chapter's lambda: say what it builds
+        name = panel.optimizer().label()
+    exact = all(kind in EXACT_SCHEDULES for kind in _schedule_kinds(panel.optimizer()))
+    return (f"{name} on f = {panel.objective.name} from "
             f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
             + (f", {fixed}" if fixed else "") +
-            ". Computed in your browser as you move a control, bit for bit what "
-            "optimlab.run computes.")
+            ". Computed in your browser as you move a control, "
+            + ("bit for bit what optimlab.run computes." if exact else
+               "what optimlab.run computes to 12 digits (the schedule's cosine or power comes "
+               "from your browser's maths library)."))
+
+
+def _schedule_kinds(optimizer) -> list[str]:
+    """The kinds of schedule in the optimizer's lr, a warm-up's inner one included."""
+    kinds, lr = [], optimizer.hyperparams.get("lr")
+    while isinstance(lr, Schedule):
+        kinds.append(lr.name)
+        lr = lr.params.get("schedule")
+    return kinds
 
 
 def slider_html(panel_id: str, c: dict) -> str:

@@ -6,8 +6,9 @@ as a tuple (``eps_placement=("inside", "outside")``). Displayed in Jupyter it is
 panel: a slider move recomputes the path and redraws only the path on a cached
 background (the contour is drawn once). On the static site the same output shows its
 kernel-free twin (:mod:`optimlab.static`): the page engine (``assets/engine``) computes
-the run in the reader's browser, bit for bit what :func:`optimlab.run` computes, for any
-value on the controls and any start point picked on the chart.
+the run in the reader's browser, bit for bit what :func:`optimlab.run` computes (to 12
+digits under a schedule with a cosine or a power), for any value on the controls and any
+start point picked on the chart.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ CONTROLS = {
     "beta1": Control("beta1", "β₁", 0.0, 0.99, False),
     "beta2": Control("beta2", "β₂", 0.5, 0.9999, False),
     "momentum": Control("momentum", "momentum μ", 0.0, 0.99, False),
+    # a schedule's lengths, in steps (optimlab.schedules), for a factory such as
+    # lambda lr, T, warmup: sgd(warmup(cosine(lr, T), warmup))
+    "T": Control("T", "length T (steps)", 1.0, 1000.0, True),
+    "warmup": Control("warmup", "warm-up w (steps)", 1.0, 1000.0, True),
 }
 
 

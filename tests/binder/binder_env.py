@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV = ROOT / "_build" / "binder-venv"
 BASE = Path(__file__).with_name("base-environment.txt")
 INPUTS = [BASE, ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+PACKAGE = ROOT / "book" / "optimlab"  # installed again whenever one of its files changes
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import optimlab_slides  # noqa: E402
 
@@ -57,7 +58,19 @@ def python() -> Path:
             subprocess.run([str(exe), "-m", "ipykernel", "install", "--prefix", str(ENV)],
                            check=True, capture_output=True)
             stamp.write_text(digest)
+            (ENV / "package.sha256").write_text(_package_digest())
+        elif (not (ENV / "package.sha256").exists()
+              or (ENV / "package.sha256").read_text() != _package_digest()):
+            _install(exe, "--reinstall-package", "optimlab", ".")  # a second or two
+            (ENV / "package.sha256").write_text(_package_digest())
     return exe
+
+
+def _package_digest() -> str:
+    """A digest of optimlab's files (its code and package data), names included."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return hashlib.sha256(b"".join(str(p.relative_to(PACKAGE)).encode() + p.read_bytes()
+                                   for p in files)).hexdigest()
 
 
 def environ(home: Path) -> dict[str, str]:

@@ -185,7 +185,7 @@ def lab(tmp_path_factory):
 # than two let the processes finish together.
 GROUPS = 4
 # Heaviest first (execution, then panels and decks), dealt out back and forth.
-_COST = ["training", "comparison", "adam", "momentum", "rmsprop", "adagrad",
+_COST = ["training", "comparison", "adam", "momentum", "rmsprop", "adagrad", "schedules",
          "gradient_descent", "conventions", "intro", "notation", "instructors"]
 _ORDER = sorted(CHAPTERS, key=lambda n: _COST.index(n) if n in _COST else -1)
 _GROUP = [[n for i, n in enumerate(_ORDER)

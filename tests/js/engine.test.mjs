@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  LANDSCAPES, makeObjective, makeOptimizer, oneMinusPower, ratio, run,
+  LANDSCAPES, makeObjective, makeOptimizer, makeRate, oneMinusPower, ratio, run,
 } from '../../assets/engine/index.js';
 
 // seed 000's bowl 0.1x² + 5y² from (-10, 1.5), as describe_objective writes it
@@ -158,4 +158,31 @@ test('bad input throws an Error that names the argument', () => {
     [() => run(null, BOWL, X0, 5), TypeError, /optimizer must be a description object/],
   ];
   for (const [call, kind, message] of cases) assert.throws(call, (err) => err instanceof kind && message.test(err.message), String(message));
+});
+
+test('a schedule gives eta_t at the step count t, the first step at t = 0', () => {
+  const cosine = { kind: 'cosine', lr: 0.5, T: 10, final: 0, after_T: 'hold' };
+  const rate = makeRate(cosine);
+  assert.equal(rate(0), 0.5);
+  assert.equal(rate(10), 0);
+  assert.equal(rate(25), 0); // held after T
+  assert.equal(makeRate({ ...cosine, after_T: 'periodic' })(20), 0.5);
+  const warm = makeRate({ kind: 'warmup', schedule: cosine, steps: 4, start: 0 });
+  assert.deepEqual([0, 1, 2, 3, 4].map(warm), [0, 0.125, 0.25, 0.375, 0.5]);
+  // SGD reads the rate at the step's starting count: x₁ = x₀ − η₀g₀, x₂ = x₁ − η₁g₁
+  const { xs } = run({ name: 'sgd', lr: { kind: 'inverse_sqrt', lr: 0.1, offset: 1 } },
+    BOWL, X0, 2);
+  assert.equal(xs[1][0], X0[0] - 0.1 * (0.2 * X0[0]));
+  assert.equal(xs[2][0], xs[1][0] - (0.1 / Math.sqrt(2)) * (0.2 * xs[1][0]));
+});
+
+test('a bad schedule throws an Error naming the parameter', () => {
+  assert.throws(() => makeRate({ kind: 'cosine', lr: 0.1, T: -1, final: 0, after_T: 'hold' }),
+    /T must be in \(0, inf\), got T=-1/);
+  assert.throws(() => makeRate({ kind: 'sawtooth', lr: 0.1 }), /lr.kind must be one of/);
+  assert.throws(() => makeRate({ kind: 'warmup', schedule: 'x', steps: 2, start: 0 }),
+    /schedule must be a finite number/);
+  assert.throws(() => makeOptimizer({ name: 'sgd', lr: { kind: 'one_cycle', lr: 1, T: 2,
+    pct_start: 0.1, div_factor: 25, final_div_factor: 1e4, anneal: 'cos',
+    phase_ends: 'exact' } }), /pct_start \* T must be at least 1/);
 });

@@ -1,10 +1,11 @@
 // The page engine as a process, for tests/unit/test_engine_parity.py: one JSON request a
-// line on stdin, {"id", "optimizer", "objective", "x0", "steps", "blowup"}, one JSON reply
+// line on stdin, {"id", "optimizer", "objective", "x0", "steps", "blowup"} (or {"id",
+// "rates": a schedule's description, "steps"}: its ηₜ for t < steps), one JSON reply
 // a line on stdout, {"id", "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Non-finite numbers are written as NaN, Infinity and -Infinity, which Python's json reads.
 
 import { createInterface } from 'node:readline';
-import { run } from '../../assets/engine/index.js';
+import { makeRate, run } from '../../assets/engine/index.js';
 
 const MARK = '\u0001nonfinite:';
 const encode = (reply) => JSON.stringify(reply,
@@ -18,8 +19,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const request = JSON.parse(line);
     id = request.id ?? null;
     const options = request.blowup === undefined ? {} : { blowup: request.blowup };
-    reply = { id, ok: true, result: run(request.optimizer, request.objective, request.x0,
-      request.steps, options) };
+    if (request.rates !== undefined) { // a schedule's rates ηₜ, t = 0 .. steps − 1
+      const rate = makeRate(request.rates);
+      reply = { id, ok: true, result: Array.from({ length: request.steps }, (_, t) => rate(t)) };
+    } else {
+      reply = { id, ok: true, result: run(request.optimizer, request.objective, request.x0,
+        request.steps, options) };
+    }
   } catch (err) {
     reply = { id, ok: false, error: `${err.name}: ${err.message}` };
   }

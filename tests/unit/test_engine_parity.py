@@ -58,9 +58,12 @@ class Engine:
         self.calls = 0
 
     def run(self, optimizer: dict, objective: dict, x0, steps: int, blowup: float) -> dict:
+        return self._call({"optimizer": optimizer, "objective": objective,
+                           "x0": [float(v) for v in x0], "steps": steps, "blowup": blowup})
+
+    def _call(self, request: dict):
         self.calls += 1
-        request = {"id": self.calls, "optimizer": optimizer, "objective": objective,
-                   "x0": [float(v) for v in x0], "steps": steps, "blowup": blowup}
+        request = {"id": self.calls, **request}
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
@@ -71,6 +74,10 @@ class Engine:
         assert reply["id"] == self.calls
         assert reply["ok"], f"the engine refused {request}: {reply['error']}"
         return reply["result"]
+
+    def rates(self, schedule: dict, steps: int) -> list:
+        """The engine's ηₜ for t = 0 .. steps − 1 of a schedule's description."""
+        return self._call({"rates": schedule, "steps": steps})
 
     def close(self):
         self.proc.stdin.close()
@@ -156,24 +163,24 @@ DECAY = st.one_of(st.just(0.0), log_uniform(1e-4, 1.0))
 
 
 @st.composite
-def momentum(draw):
+def momentum(draw, lr=LR):
     nesterov = draw(st.booleans())
     dampening = 0.0 if nesterov else draw(st.one_of(st.just(0.0), uniform(0.0, 0.99, 0.9)))
-    return ol.momentum(draw(LR), draw(slider("beta")), dampening=dampening, nesterov=nesterov,
+    return ol.momentum(draw(lr), draw(slider("beta")), dampening=dampening, nesterov=nesterov,
                        first_step=draw(st.sampled_from(["zero", "grad"])),
                        lr_in_buffer=draw(st.booleans()))
 
 
 @st.composite
-def adagrad(draw):
-    return ol.adagrad(draw(LR), draw(EPS),
+def adagrad(draw, lr=LR):
+    return ol.adagrad(draw(lr), draw(EPS),
                       eps_placement=draw(st.sampled_from(["inside", "outside"])),
                       initial_accumulator=draw(uniform(0.0, 1.0, 0.1)))
 
 
 @st.composite
-def rmsprop(draw):
-    return ol.rmsprop(draw(LR), draw(slider("gamma", 0.9, 0.99)), draw(EPS),
+def rmsprop(draw, lr=LR):
+    return ol.rmsprop(draw(lr), draw(slider("gamma", 0.9, 0.99)), draw(EPS),
                       eps_placement=draw(st.sampled_from(["inside", "outside"])),
                       centered=draw(st.booleans()),
                       momentum=draw(st.one_of(st.just(0.0), slider("momentum"))),
@@ -181,12 +188,12 @@ def rmsprop(draw):
 
 
 @st.composite
-def adam(draw, decoupled=False):
+def adam(draw, decoupled=False, lr=LR):
     placement = draw(st.sampled_from(["outside", "inside", "hat"]))
     amsgrad = draw(st.booleans())
     maximum = "raw" if placement == "hat" else draw(st.sampled_from(["raw", "corrected"]))
     common = {"eps_placement": placement, "amsgrad": amsgrad, "amsgrad_max": maximum}
-    lr, b1, b2, eps = draw(LR), draw(slider("beta1", 0.9)), draw(slider("beta2", 0.999)), draw(EPS)
+    lr, b1, b2, eps = draw(lr), draw(slider("beta1", 0.9)), draw(slider("beta2", 0.999)), draw(EPS)
     if decoupled:
         return ol.adamw(lr, b1, b2, eps, draw(DECAY), **common)
     return ol.adam(lr, b1, b2, eps, bias_correction=draw(st.booleans()),
@@ -195,6 +202,76 @@ def adam(draw, decoupled=False):
 
 OPTIMIZERS = {"sgd": LR.map(ol.sgd), "momentum": momentum(), "adagrad": adagrad(),
               "rmsprop": rmsprop(), "adam": adam(), "adamw": adam(decoupled=True)}
+
+# ------------------------------------------------------------------ schedules
+
+STEPS = st.one_of(st.sampled_from([1.0, 2.0, 10.0, 100.0]), st.floats(1.0, 200.0))
+
+
+@st.composite
+def schedule(draw, depth=0):
+    """Any of optimlab's schedules, parameters anywhere in their ranges (a warm-up wraps
+    another schedule, or a number)."""
+    from optimlab import schedules as S
+
+    lr, kind = draw(LR), draw(st.sampled_from(S.__all__[2:] + ["constant"]))
+    begin = draw(st.one_of(st.just(0.0), st.floats(0.0, 50.0)))
+    if kind == "constant":
+        return S.constant(lr)
+    if kind == "step_decay":
+        return S.step_decay(lr, draw(STEPS), draw(uniform(0.01, 1.0, 0.1, 0.5)), begin=begin)
+    if kind == "exponential":
+        return S.exponential(lr, draw(uniform(0.01, 1.0, 0.9, 0.99)), step_size=draw(STEPS),
+                             begin=begin)
+    if kind == "inverse_sqrt":
+        return S.inverse_sqrt(lr, draw(STEPS))
+    if kind == "polynomial":
+        return S.polynomial(lr, draw(STEPS), draw(uniform(0.1, 4.0, 1.0, 2.0)),
+                            draw(st.one_of(st.just(0.0), log_uniform(1e-6, 1e-2))), begin=begin)
+    if kind == "cosine":
+        return S.cosine(lr, draw(STEPS), draw(st.one_of(st.just(0.0), log_uniform(1e-6, 1e-2))),
+                        after_T=draw(st.sampled_from(S.AFTER_T)))
+    if kind == "warmup":
+        inner = draw(schedule(depth + 1)) if depth == 0 and draw(st.booleans()) else lr
+        return S.warmup(inner, draw(STEPS), draw(uniform(0.0, 1.0, 0.1)))
+    T = draw(STEPS)
+    ends = draw(st.sampled_from(S.PHASE_ENDS))
+    low = (1.0 if ends == "exact" else 2.0) / T  # pct_start * T must leave a rise
+    pct = draw(st.floats(min(low * 1.01, 0.99), 0.99)) if low < 0.98 else 0.99
+    if (np.floor(pct * T) if ends == "exact" else pct * T - 1.0) <= 0:
+        ends, T, pct = "exact", 100.0, 0.3
+    return S.one_cycle(lr, T, pct, draw(uniform(1.0, 100.0, 25.0)),
+                       draw(log_uniform(1.0, 1e4)), anneal=draw(st.sampled_from(S.ANNEAL)),
+                       phase_ends=ends)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lr=schedule(), steps=st.integers(0, 400))
+def test_the_engine_computes_every_schedule(engine, lr, steps):
+    """ηₜ for t = 0 .. steps − 1, as optimlab's schedule gives it; cos and the powers come
+    from two maths libraries (V8's, the C library's), which may round differently in the
+    last bit: relative RTOL."""
+    from optimlab.engine import describe_schedule
+
+    rates = engine.rates(describe_schedule(lr), steps)
+    assert_close(np.array(rates, dtype=float), lr(np.arange(steps, dtype=float)),
+                 err_msg=lr.label())
+
+
+SCHEDULED = {"sgd": schedule().map(ol.sgd), "momentum": momentum(lr=schedule()),
+             "adagrad": adagrad(lr=schedule()), "rmsprop": rmsprop(lr=schedule()),
+             "adam": adam(lr=schedule()), "adamw": adam(decoupled=True, lr=schedule())}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULED))
+@settings(max_examples=EXAMPLES // 3, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_engine_runs_every_optimizer_on_a_schedule(engine, name, data):
+    """Every optimizer with any schedule for lr, read at the step's starting count."""
+    opt = data.draw(SCHEDULED[name], label="optimizer")
+    obj, x0 = data.draw(landscape(), label="landscape, x0")
+    compare(engine, opt, obj, x0, data.draw(st.integers(0, 120), label="steps"))
 
 # the panels' landscapes (objectives.LANDSCAPES), the adam chapter's shifted bowl, the 1-D
 # problems; Reddi et al.'s has a domain that every iterate is clipped into
@@ -347,13 +424,28 @@ def test_every_panel_landscape_and_optimizer_runs_in_the_engine(engine):
     assert {"diagonal", "quadratic", "rosenbrock", "beale"} <= kinds
 
 
+@pytest.mark.parametrize("name", sorted(SCHEDULED))
+@settings(max_examples=50, deadline=None)
+@given(data=st.data())
+def test_a_description_rebuilds_its_optimizer(name, data):
+    """``optimizer_from`` inverts ``describe_optimizer``: the page's own description of
+    a run (a chapter's lambda panel) names the optimizer the tests check it against."""
+    from optimlab.engine import optimizer_from
+
+    for strategy in (OPTIMIZERS[name], SCHEDULED[name]):
+        described = describe_optimizer(data.draw(strategy))
+        assert describe_optimizer(optimizer_from(described)) == described
+
+
 # ------------------------------------------------------------------ what is refused
 
 def test_what_the_engine_cannot_run_is_refused_with_its_name():
     with pytest.raises(ValueError, match=r"lr must be a single number .* shape \(2,\)"):
         describe_optimizer(ol.adam([0.1, 0.2]))
-    with pytest.raises(ValueError, match="lr must be a single number for the page engine"):
-        describe_optimizer(ol.sgd(lambda t: 0.1 / (1 + t)))  # a schedule
+    with pytest.raises(ValueError, match=r"computes the schedules .* got lr=<lambda>\(\)"):
+        describe_optimizer(ol.sgd(lambda t: 0.1 / (1 + t)))  # a function, not a schedule
+    with pytest.raises(ValueError, match=r"cosine's T must be a single number .* shape \(2,\)"):
+        describe_optimizer(ol.sgd(ol.schedules.cosine(0.1, [10, 20])))  # a sweep
     with pytest.raises(TypeError, match="optimizer must be an optimlab Optimizer"):
         describe_optimizer(ol.sgd)
     made_up = ol.sgd(0.1)._replace(name="Yogi")

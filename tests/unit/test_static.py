@@ -45,7 +45,7 @@ def test_the_description_holds_the_controls_at_the_chapters_values():
     for c in d["controls"]:
         ref = CONTROLS[c["name"]]
         assert (c["label"], c["lo"], c["hi"], c["log"]) == (ref.label, ref.lo, ref.hi, ref.log)
-        assert c["field"] == c["name"] and c["marks"] == []
+        assert c["field"] == [c["name"]] and c["marks"] == []
     assert [c["value"] for c in d["controls"]] == [0.5, 0.9, 1e-8]  # exactly, no snapping
     assert d["menus"] == [{"name": "eps_placement", "label": MENU_LABELS["eps_placement"],
                            "options": ["inside", "outside"], "value": "inside"}]
@@ -91,7 +91,7 @@ def test_the_page_computes_optimlabs_run_for_any_slider_values(engine, menu):  #
         values = {c["name"]: float(np.exp(rng.uniform(np.log(c["lo"]), np.log(c["hi"]))))
                   if c["log"] else float(rng.uniform(c["lo"], c["hi"])) for c in d["controls"]}
         x0 = [float(rng.uniform(lo, hi)) for lo, hi in d["bounds"]]
-        page = {**described, **{c["field"]: values[c["name"]] for c in d["controls"]}}
+        page = {**described, **{c["field"][0]: values[c["name"]] for c in d["controls"]}}
         js = engine.run(page, d["objective"], x0, d["steps"], d["blowup"])
         tr = ol.run(panel.optimizer(**values, eps_placement=menu), panel.objective, x0, d["steps"])
         assert_same_run(js, tr, f"{values}, {menu}, from {x0}")
@@ -155,3 +155,27 @@ def test_every_chapter_panel_computes_in_the_page():
             assert "optimlab-live" in panel.static_html("c"), path.name
             found += 1
     assert found >= 6
+
+
+def test_a_schedule_panel_sets_the_schedules_fields(engine):  # noqa: F811 (the fixture)
+    """Sliders for a schedule's parameters (a chapter's lambda) set the fields inside the
+    description's lr; set as the page sets them, the engine runs optimlab's run."""
+    from optimlab import schedules as S
+    from optimlab.static import _caption
+
+    panel = ol.slider_panel(lambda lr, T, warmup: ol.sgd(S.warmup(S.cosine(lr, T), warmup)),
+                            ol.noisy(ol.rotated_bowl(), 1.0, 0), [-5.0, -2.0], 40,
+                            lr=0.2, T=30.0, warmup=5.0)
+    d = panel_description(panel)
+    assert [c["field"] for c in d["controls"]] == [["lr", "schedule", "lr"],
+                                                   ["lr", "schedule", "T"], ["lr", "steps"]]
+    described = d["optimizers"][0]["optimizer"]
+    described["lr"]["schedule"]["T"], described["lr"]["steps"] = 12.5, 3.0
+    js = engine.run(described, d["objective"], [1.0, -1.0], 40, d["blowup"])
+    tr = ol.run(panel.optimizer(T=12.5, warmup=3.0), panel.objective, [1.0, -1.0], 40)
+    assert_same_run(js, tr)
+    caption = _caption(panel)
+    assert caption.startswith("SGD(η=warmup(cosine(0.2, T=30), steps=5)) on f = ")
+    assert "to 12 digits" in caption
+    exact = ol.slider_panel(lambda lr: ol.sgd(S.inverse_sqrt(lr, 10.0)), BOWL, X0, 5, lr=0.1)
+    assert _caption(exact).endswith("bit for bit what optimlab.run computes.")
