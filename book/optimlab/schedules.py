@@ -11,8 +11,8 @@ PyTorch's ``torch.optim.lr_scheduler`` sets the :math:`t`-th learning rate after
 :math:`\eta_t` too. Keras evaluates a ``LearningRateSchedule`` at ``optimizer.iterations``,
 also 0 on the first step. PyTorch's schedulers are usually stepped once per *epoch*;
 stepped once per optimizer step, as here, they count steps. Calling
-``scheduler.step()`` before ``optimizer.step()`` (PyTorch before 1.1) skips
-:math:`\eta_0`.
+``scheduler.step()`` before ``optimizer.step()``, the order expected before PyTorch 1.1,
+skips :math:`\eta_0` since then.
 
 **Batches.** Every number a schedule takes may be an array; arrays broadcast against each
 other and against the optimizer's other hyperparameters, so
