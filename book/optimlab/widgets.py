@@ -237,6 +237,25 @@ class Panel(TwinDisplay):
         self.values, self._last = {**self.values, **values}, tr
         return png
 
+    def move_start(self, x0) -> bytes:
+        """What the start boxes do: run from ``x0`` (inside the landscape's bounds, the
+        chart's axes) with the current values; return the PNG. A bad start raises a
+        ValueError naming it and leaves the panel as it was."""
+        x0 = check.point("x0", x0, self.objective.dim)
+        for i, (v, (lo, hi)) in enumerate(zip(x0, self.objective.bounds)):
+            if not lo <= v <= hi:
+                raise ValueError(f"x0[{i}] must be in [{lo:g}, {hi:g}] (the chart's axis), "
+                                 f"got x0[{i}]={float(v)!r}")
+        chapter, self.x0 = self.x0, x0
+        try:
+            tr = self.trajectory()
+        except ValueError:
+            self.x0 = chapter
+            raise
+        png = self._path_figure().render(tr.x)
+        self._last = tr
+        return png
+
     def readout(self, tr: Trajectory | None = None) -> str:
         """One line on the run of the current values (the one the last move computed)."""
         tr = tr or self._last or self.trajectory()
@@ -278,7 +297,51 @@ class Panel(TwinDisplay):
             menu.name_ = name
             menu.observe(lambda change: move(change["owner"].name_, change["new"]), names="value")
             rows.append(menu)
+        rows.append(self._start_control(w, image, text))
         return w.VBox([*rows, image, text])
+
+    def _start_control(self, w, image, text):
+        """The start point: a box per coordinate (any value on the chart's axis, Enter
+        applies), and a button back to the chapter's start."""
+        chapter = self.x0.copy()
+        boxes = [w.FloatText(value=float(v), description=f"start x{'₁₂'[i]}",
+                             continuous_update=False, style={"description_width": "7em"},
+                             layout=w.Layout(width="16em"),
+                             tooltip=f"start coordinate {i + 1}: type it and press Enter")
+                 for i, v in enumerate(chapter)]
+        reset = w.Button(description="chapter's start", tooltip="back to the chapter's start")
+        busy = []
+
+        def go(x0):
+            try:
+                image.value = self.move_start(x0)
+            except ValueError as err:
+                text.value = html.escape(str(err))
+                return False
+            text.value = html.escape(self.readout())
+            return True
+
+        def from_box(change):
+            if busy:
+                return
+            busy.append(1)
+            if not go([b.value for b in boxes]):
+                change["owner"].value = change["old"]
+            busy.clear()
+
+        def back(_):
+            busy.append(1)
+            for b, v in zip(boxes, chapter):
+                b.value = float(v)
+            busy.clear()
+            go(chapter)
+
+        for b in boxes:
+            b.observe(from_box, names="value")
+        reset.on_click(back)
+        row = w.HBox([*boxes, reset])
+        row.name_, row.boxes, row.reset = "x0", boxes, reset
+        return row
 
     # -------------------------------------------------------- kernel-free twin
 

@@ -17,7 +17,8 @@ This is where each chapter is executed in that environment, once:
    solutions are folded, no MyST is left raw;
 3. every slider panel shows the run of the chapter's own values (its readout is the
    ``<Panel: ...>`` text the kernel computed before any front end saw it), a value typed
-   into a number box stays there and moves the path, and the arrow keys move a slider;
+   into a number box stays there and moves the path, the arrow keys move a slider, and a
+   start coordinate typed into its box moves the path;
 4. saving the notebook writes back the file it read, byte for byte;
 5. for a chapter with a deck: its presenter notebook, opened on the same kernel, redraws
    its panels (only those cells run again) and RISE (``RISE:slideshow``) shows one
@@ -408,7 +409,13 @@ def _check_panels(page, name):
     handle = panel.locator(".widget-slider .noUi-handle").first
     handle.focus()
     handle.press("ArrowLeft")
-    _changed(page, image, readout, state, name, "press of ArrowLeft on a slider")
+    state = _changed(page, image, readout, state, name, "press of ArrowLeft on a slider")
+    start = panel.locator(".widget-text").filter(has_text="start x₂").locator("input")
+    moved = f"{float(start.input_value()) * 0.5:.6g}"
+    start.fill(moved)
+    start.press("Enter")
+    _changed(page, image, readout, state, name, "start typed into the start box")
+    assert float(start.input_value()) == float(moved), f"{name}: the typed start did not stay"
 
 
 def _changed(tab, image, readout, before, name, how, readout_moves=True):

@@ -111,3 +111,23 @@ def test_a_slider_move_computes_the_run_once(monkeypatch):
     row.slider.value = row.slider.options[5][1]
     assert len(calls) == 1  # the image and the readout share one run
     assert box.children[-1].value == panel.readout(original())
+
+
+def test_the_start_point_is_a_control_of_the_live_panel():
+    """Typing a start coordinate runs from there (the chapter's values kept), a start off
+    the chart is refused and said, and the button goes back to the chapter's start."""
+    panel = PANELS["rmsprop"]()
+    box = panel.widget()
+    image, text, start = box.children[-2], box.children[-1], _rows(box)["x0"]
+    chapter, before = panel.x0.copy(), image.value
+    start.boxes[1].value = -1.0
+    assert list(panel.x0) == [chapter[0], -1.0] and image.value != before
+    assert text.value == html.escape(panel.readout(ol.run(panel.optimizer(), panel.objective,
+                                                          [chapter[0], -1.0], panel.steps)))
+    lo, hi = panel.objective.bounds[0]
+    start.boxes[0].value = hi + 1.0  # off the chart: refused, the box and the run unchanged
+    assert start.boxes[0].value == chapter[0] and list(panel.x0) == [chapter[0], -1.0]
+    assert "x0[0] must be in" in text.value
+    start.reset.click()
+    assert list(panel.x0) == list(chapter) and [b.value for b in start.boxes] == list(chapter)
+    assert text.value == html.escape(panel.readout(panel.trajectory()))
