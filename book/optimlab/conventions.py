@@ -22,6 +22,7 @@ import numpy as np
 from . import _validate as check
 from . import optimizers as opt
 from ._validate import choice
+from .library_schedules import schedule_preset  # noqa: F401 (the schedules' presets)
 
 LIBRARIES = ("torch", "optax", "keras")
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import optimlab as ol
-from optimlab.conventions import recorded_runs
+from optimlab.conventions import recorded_runs, schedule_preset
 from optimlab import schedules as S
 from optimlab.conventions import preset
 
@@ -244,3 +244,58 @@ def test_unknown_names_are_rejected():
         preset("torch", "Yogi")
     with pytest.raises(ValueError, match=r"argument of keras RMSprop must be one of .*alpha"):
         preset("keras", "RMSprop", alpha=0.9)
+
+
+def _library_schedule(case):
+    """The recorded case's schedule as ``(library, name, kwargs)`` of
+    ``conventions.schedule_preset``, or None for a function written by hand (a lambda)."""
+    constructor, kwargs = case["schedule"]["constructor"], dict(case["schedule"]["kwargs"])
+    name = constructor.rsplit(".", 1)[-1]
+    if "lambda" in constructor or name == "LambdaLR":
+        return None
+    if case["library"] == "torch":
+        kwargs["lr"] = case["kwargs"]["lr"]
+        if name == "SequentialLR":
+            (linear, cosine), milestones = kwargs.pop("schedulers"), kwargs.pop("milestones")
+            assert milestones == [linear["kwargs"]["total_iters"]]
+            kwargs.update(start_factor=linear["kwargs"]["start_factor"],
+                          warmup=linear["kwargs"]["total_iters"], **cosine["kwargs"])
+            name = "LinearLR+CosineAnnealingLR"
+        if name == "OneCycleLR":
+            kwargs.pop("lr")
+    return case["library"], name, kwargs
+
+
+@pytest.mark.parametrize("case", SCHEDULE_CASES, ids=SCHEDULE_IDS)
+def test_a_library_schedule_spelled_as_the_library_spells_it(case):
+    """``schedule_preset`` with the recorded constructor's own arguments gives the rates
+    the library recorded (as test_schedule_gives_the_libraries_learning_rates argues the
+    tolerances), and the same schedule as optimlab's recipe above."""
+    spelled = _library_schedule(case)
+    if spelled is None:  # the inverse square root, a lambda in both libraries
+        assert SCHEDULES[case["id"]].name == "inverse_sqrt"
+        return
+    library, name, kwargs = spelled
+    ours = schedule_preset(library, name, **kwargs)(np.arange(case["steps"]))
+    recorded = np.array(case["lr"])
+    if case["id"] in FLOAT32:
+        np.testing.assert_allclose(ours, recorded, rtol=0, atol=2**-22 * recorded.max())
+    else:
+        np.testing.assert_allclose(ours, recorded, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours, SCHEDULES[case["id"]](np.arange(case["steps"])),
+                               rtol=1e-14, atol=0)
+
+
+def test_a_library_schedule_optimlab_cannot_express_is_refused_by_name():
+    with pytest.raises(ValueError, match="cycle_momentum=True has no optimlab schedule"):
+        schedule_preset("torch", "OneCycleLR", max_lr=0.1, total_steps=30)
+    with pytest.raises(ValueError, match="boundaries=\\[10, 25\\] has no optimlab schedule"):
+        schedule_preset("keras", "PiecewiseConstantDecay", boundaries=[10, 25],
+                        values=[0.1, 0.05, 0.025])
+    with pytest.raises(ValueError, match="exponent=2.0 has no optimlab schedule"):
+        schedule_preset("optax", "cosine_decay_schedule", init_value=0.1, decay_steps=10,
+                        exponent=2.0)
+    with pytest.raises(ValueError, match="argument of torch StepLR must be one of"):
+        schedule_preset("torch", "StepLR", lr=0.1, step=10)
+    with pytest.raises(ValueError, match="name must be one of"):
+        schedule_preset("keras", "CosineDecayRestarts", initial_learning_rate=0.1)
