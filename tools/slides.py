@@ -31,7 +31,9 @@ glued numbers, numbered equations, theorem boxes and the figures, all executed o
 each cell's slide type; the extension ``book/_ext/optimlab_slides.py`` leaves an HTML
 comment ``<!--optimlab-cell:N-->`` where each cell starts, which is how a cell's HTML is
 found. Everything is served by the site itself: reveal.js from npm (node_modules), and
-the site's own MathJax, Vega and CSS under ``_static/``.
+the site's own KaTeX stylesheet and fonts, Vega and CSS under ``_static/``. The maths is
+the pages' own, prerendered by KaTeX at build time (its HTML for the eye, its MathML for
+screen readers): a deck or sheet typesets nothing and ships no maths engine.
 
 The presenter notebooks are the chapter as a notebook with every unmarked cell set to
 ``skip``: the code still runs (Run All), but only the slide cells are shown by RISE, so the
@@ -72,8 +74,8 @@ REVEAL = ROOT / "node_modules" / "reveal.js"
 REVEAL_FILES = ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css",
                 "dist/theme/fonts/source-sans-pro", "plugin/notes/notes.js", "LICENSE"]
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "notes")
-MATHJAX_CONFIG = ('{"options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|'
-                  'output_area", "ignoreHtmlClass": "tex2jax_ignore|mathjax_ignore"}}')
+# The pages' KaTeX stylesheets (sphinxcontrib-katex's katex_css_path, and its own rules)
+KATEX_CSS = ["../_static/vendor/katex/katex.min.css", "../_static/katex-math.css"]
 
 
 def slide_type(metadata: dict) -> str | None:
@@ -118,35 +120,10 @@ def rebase(url: str, page: str, out: str) -> str:
     return new
 
 
-def tex_for_mathjax(el) -> None:
-    """Put TeX back into maths that Sphinx prerendered (sphinxcontrib-katex), in place.
-
-    The decks and sheets typeset their maths with the site's MathJax whatever renderer
-    the book uses: a prerendered formula keeps its TeX in a MathML annotation."""
-    from bs4 import NavigableString
-
-    maths = el.select(".math")
-    if "math" in (el.get("class") or []):
-        maths.insert(0, el)
-    for math in maths:
-        tex = math.find("annotation", attrs={"encoding": "application/x-tex"})
-        if tex is None:
-            continue
-        display = math.name == "div" or math.select_one(".katex-display") is not None
-        source = tex.get_text().strip()
-        for child in list(math.children):
-            is_eqno = (getattr(child, "name", None) == "span"
-                       and "eqno" in (child.get("class") or []))
-            if not is_eqno:
-                child.extract()
-        math.append(NavigableString(f"\\[{source}\\]" if display else f"\\({source}\\)"))
-
-
 def clean(el, page: str, out: str):
-    """A copy of ``el`` without permalink anchors, with links valid from ``out`` and its
-    maths as TeX for MathJax."""
+    """A copy of ``el`` without permalink anchors and with links valid from ``out``; its
+    maths stays as KaTeX prerendered it."""
     el = copy.copy(el)
-    tex_for_mathjax(el)
     for a in el.select("a.headerlink"):
         a.decompose()
     for tag in el.find_all(True):
@@ -362,11 +339,11 @@ def render_deck(chapter: Chapter, stacks: list[list[Slide]]) -> str:
     if panels:  # kernel-free panels: the site's panel module (the engine; Vega if precomputed)
         scripts.append('<script type="module" src="../_static/optimlab-panels.js"></script>')
     return html_head(f"{chapter.title_text} · slides · optimlab",
-                     ["reveal.js/dist/reveal.css", "reveal.js/dist/theme/white.css",
+                     ["reveal.js/dist/reveal.css", "reveal.js/dist/theme/white.css", *KATEX_CSS,
                       "../_static/optimlab.css", "../_static/slides.css"]) + f"""
 <body class="optimlab-deck">
 <main class="reveal" aria-label="Slides: {html.escape(chapter.title_text)}">
-<div class="slides tex2jax_ignore mathjax_ignore" data-slide-count="{count}">
+<div class="slides" data-slide-count="{count}">
 {body}
 </div>
 </main>
@@ -398,9 +375,6 @@ window.addEventListener("load", optimlabFitCurrent);
 document.querySelectorAll(".reveal img").forEach(function (img) {{
   img.addEventListener("load", optimlabFitCurrent);
 }});
-window.addEventListener("DOMContentLoaded", function () {{
-  if (window.MathJax && MathJax.startup) MathJax.startup.promise.then(optimlabFitCurrent);
-}});
 </script>
 </body>
 </html>
@@ -426,9 +400,9 @@ def render_sheet(chapter: Chapter) -> str:
     if not parts:
         parts.append("<p>This chapter has no exercises.</p>")
     return html_head(f"Exercises: {chapter.title_text} · optimlab",
-                     ["../_static/slides.css"]) + f"""
+                     [*KATEX_CSS, "../_static/slides.css"]) + f"""
 <body class="optimlab-sheet">
-<main class="tex2jax_ignore mathjax_ignore">
+<main>
 <header>
 <h1>Exercises: {chapter.title_html}</h1>
 <p class="optimlab-sheet-source">From the chapter
@@ -473,7 +447,7 @@ chapters themselves. See the <a href="../book/instructors.html">instructor's gui
 
 
 def html_head(title: str, stylesheets: list[str]) -> str:
-    """The start of a deck or sheet page: metadata, icon, styles and the site's MathJax."""
+    """The start of a deck or sheet page: metadata, icon and styles."""
     links = "".join(f'<link rel="stylesheet" href="{href}">\n' for href in stylesheets)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -482,9 +456,7 @@ def html_head(title: str, stylesheets: list[str]) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <link rel="icon" href="../_static/favicon.svg">
-{links}<script>window.MathJax = {MATHJAX_CONFIG};</script>
-<script defer src="../_static/vendor/mathjax/tex-chtml.js"></script>
-</head>"""
+{links}</head>"""
 
 
 def copy_reveal(dest: Path) -> None:
@@ -497,7 +469,8 @@ def copy_reveal(dest: Path) -> None:
 
 def build_decks(site: Path, docs: list[str]) -> dict[str, int]:
     """Write every deck and sheet; return the number of slides per chapter."""
-    for needed in ("_static/vendor/mathjax/tex-chtml.js", "_static/slides.css"):
+    for needed in ("_static/vendor/katex/katex.min.css", "_static/katex-math.css",
+                   "_static/slides.css"):
         if not (site / needed).is_file():
             raise SystemExit(f"{site / needed} is missing: run `make book` first")
     (site / "slides").mkdir(parents=True, exist_ok=True)

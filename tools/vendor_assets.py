@@ -3,14 +3,9 @@
 Run after ``npm ci`` (``make assets`` does both). ``assets/`` is Sphinx's
 ``html_static_path``, so everything lands under ``_build/html/_static/vendor/``:
 
-* ``mathjax/``: MathJax 3 ``tex-chtml.js`` (``mathjax_path: vendor/mathjax/tex-chtml.js``)
-  plus every file it can load later: TeX extensions (``\\require``/autoload), the CHTML
-  woff fonts, what the menu loads on demand (explorer, complexity, semantic
-  enrichment, speech rules for each menu language, the SVG renderer) and the optional
-  ui/lazy and ui/safe. Other bundles, source maps and unused inputs are left out.
 * ``katex/``: KaTeX's stylesheet and its woff2 fonts. The book's maths is rendered to
-  HTML by KaTeX at build time (``katex_prerender``), so pages load no maths JavaScript;
-  MathJax stays for the slide decks, which typeset in the browser.
+  HTML and MathML by KaTeX at build time (``katex_prerender``), so no page loads maths
+  JavaScript; the slide decks and exercise sheets reuse the pages' rendering.
 * ``vega/``: vega, vega-lite and vega-embed UMD bundles (kernel-free chart panels).
 (axe-core, used by the browser tests only, is read from node_modules and not shipped.)
 
@@ -25,23 +20,7 @@ NODE = ROOT / "node_modules"
 VENDOR = ROOT / "assets" / "vendor"
 
 # (source under node_modules, destination under assets/vendor); directories are copied whole.
-# tex-chtml.js already holds core, TeX input, CHTML output, ui/menu and a11y/assistive-mml.
-MATHJAX = [
-    "tex-chtml.js",
-    "input/tex/extensions",  # \require and autoload (\color, \cancel, \boldsymbol, ...)
-    "output/chtml/fonts/woff-v2",
-    "output/svg.js",  # menu: Math Renderer > SVG
-    "output/svg/fonts/tex.js",
-    "input/mml.js",  # needed by a11y/semantic-enrich
-    "a11y/semantic-enrich.js",  # menu: Accessibility (explorer, collapsible math, speech)
-    "a11y/sre.js",
-    "a11y/explorer.js",
-    "a11y/complexity.js",
-    "sre/mathmaps",  # speech rules, one file per menu language
-    "ui/lazy.js",  # optional components a mathjax3_config may enable
-    "ui/safe.js",
-]
-FILES = [(f"mathjax/es5/{p}", f"mathjax/{p}") for p in MATHJAX] + [
+FILES = [
     ("vega/build/vega.min.js", "vega/vega.min.js"),
     ("vega-lite/build/vega-lite.min.js", "vega/vega-lite.min.js"),
     ("vega-embed/build/vega-embed.min.js", "vega/vega-embed.min.js"),

@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parents[2]
 ALLOWED_SCHEMES = {"data", "blob"}
 # Budgets (``make bench`` prints the same measurements): what a page costs a reader.
 PAGE_BUDGET_MB = 3.0  # everything a page loads, lazy figures included, as served (gzip)
-SITE_BUDGET_MB = 40.0  # the whole built site, decks included
+SITE_BUDGET_MB = 20.0  # the whole built site, decks included (they reuse the pages' KaTeX)
 SEVERE = {"serious", "critical"}
 RAW_MATH = ("$$", "\\(", "\\[")
 

@@ -4,12 +4,14 @@ Needs a built site with its decks (``make slides``; ``$OPTIMLAB_SITE`` as for th
 tests). Every chapter of ``_toc.yml`` that gets a deck (``optimlab_slides.deck_chapters``)
 is checked:
 
-* the files are there and load nothing from another host (reveal.js, MathJax, Vega and
-  the CSS are the site's own copies);
+* the files are there and load nothing from another host (reveal.js, KaTeX's stylesheet
+  and fonts, Vega and the CSS are the site's own copies), and no maths engine: the maths
+  is the pages' own KaTeX;
 * each chapter page links to its deck and sheet, and each deck's first slide links back;
 * in Chromium, on 127.0.0.1 with every other host blocked, each deck is stepped through
-  slide by slide with the Reveal API: no console errors, every ``.math`` element typeset
-  into an ``mjx-container`` with no raw TeX left, every image loaded, every slider panel
+  slide by slide with the Reveal API: no console errors, every ``.math`` element holds
+  KaTeX's rendering (its HTML and its MathML) with no raw TeX left, the KaTeX fonts
+  loaded, every image loaded, every slider panel
   drawn, nothing taller or (equations) wider than the slide;
 * each exercise sheet has every exercise of its chapter, word for word, and no solution;
   in Chromium its maths is typeset with nothing loaded from elsewhere;
@@ -99,6 +101,7 @@ def test_files_are_local(built, name):
             assert not urlsplit(url).scheme and not url.startswith("//"), f"{page}: {url}"
             target = (built / posixpath.dirname(page) / urlsplit(url).path).resolve()
             assert target.is_file(), f"{page}: {url} is not in the site"
+            assert "mathjax" not in url.lower(), f"{page}: {url}: a second maths engine"
     assert (built / "slides/reveal.js/dist/reveal.js").is_file()
 
 
@@ -228,8 +231,7 @@ def _open(browser, url):
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.goto(url, wait_until="networkidle")
-    page.evaluate("async () => { if (window.MathJax && MathJax.startup) "
-                  "await MathJax.startup.promise; }")
+    page.evaluate("async () => { await document.fonts.ready; }")
     return context, page, problems
 
 
@@ -247,13 +249,16 @@ SLIDE_JS = """async () => {
   const shown = el => !el.closest('aside.notes');
   const maths = [...s.querySelectorAll('.math')].filter(shown);
   const clone = s.cloneNode(true);
-  clone.querySelectorAll('pre, code, script, style, mjx-container, aside').forEach(e => e.remove());
+  clone.querySelectorAll('pre, code, script, style, .katex, aside').forEach(e => e.remove());
   const idx = Reveal.getIndices();
   return {
     where: idx.h + '/' + (idx.v || 0),
     maths: maths.length,
-    typeset: maths.filter(m => m.querySelector('mjx-container')).length,
-    errors: [...s.querySelectorAll('mjx-merror')].map(e => e.getAttribute('data-mjx-error')),
+    typeset: maths.filter(m => m.querySelector('.katex .katex-html') &&
+                               m.querySelector('.katex .katex-mathml math')).length,
+    errors: [...s.querySelectorAll('.katex-error')].map(e => e.getAttribute('title')),
+    font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main' &&
+                                        f.status === 'loaded'),
     text: clone.textContent,
     images: imgs.map(i => ({src: i.getAttribute('src'), width: i.naturalWidth})),
     panels: s.querySelectorAll('.optimlab-chart').length,
@@ -292,6 +297,8 @@ def test_deck_in_browser(chromium, site_url, name):
     for where, f in seen.items():
         if f["typeset"] != f["maths"] or f["errors"]:
             bad.append(f"slide {where}: {f['typeset']} of {f['maths']} maths typeset {f['errors']}")
+        if f["maths"] and not f["font"]:
+            bad.append(f"slide {where}: maths without the KaTeX fonts loaded")
         raw = [d for d in RAW_MATH if d in f["text"]]
         if raw:
             bad.append(f"slide {where}: raw TeX {raw} in the text")
@@ -312,8 +319,10 @@ def _sheet_facts(browser, url):
         facts = page.evaluate("""() => ({
           maths: document.querySelectorAll('.math').length,
           typeset: [...document.querySelectorAll('.math')]
-            .filter(m => m.querySelector('mjx-container')).length,
-          errors: document.querySelectorAll('mjx-merror').length})""")
+            .filter(m => m.querySelector('.katex .katex-html') &&
+                         m.querySelector('.katex .katex-mathml math')).length,
+          errors: document.querySelectorAll('.katex-error').length,
+          engines: [...document.scripts].filter(e => /mathjax/i.test(e.src)).length})""")
     finally:
         context.close()
     return facts, problems
@@ -324,6 +333,8 @@ def test_sheet_in_browser(chromium, site_url, name):
     facts, problems = chromium.run(_sheet_facts, f"{site_url}exercises/{name}.html")
     assert not problems, "\n".join(problems)
     assert facts["typeset"] == facts["maths"] and not facts["errors"], facts
+    assert not facts["engines"], f"{name}: the sheet loads a maths engine"
+
 
 
 def test_presenter_numbers_without_a_build(monkeypatch):
