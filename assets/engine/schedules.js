@@ -4,8 +4,10 @@
 // optimlab.engine.describe_optimizer, `{ kind: "cosine", lr: 0.5, T: 100, final: 0,
 // after_T: "hold" }`; warm-up wraps another: `{ kind: "warmup", schedule: {...}, steps,
 // start }`. Each formula is optimlab's, operation for operation; cos and powers come from
-// the platform's Math library, which may differ from numpy's in the last bit, so a
-// scheduled run matches optimlab to about 1e-15 relative rather than bit for bit.
+// the platform's Math library, which may differ from numpy's in the last bit. A rate is
+// then off by an ulp, and a run inherits that: a contracting run stays within about
+// 1e-15, an expanding one magnifies it (tests/unit/test_engine_schedules.py checks the
+// rates, and the runs on the engine's own rates).
 
 import * as check from './check.js';
 

@@ -203,76 +203,6 @@ def adam(draw, decoupled=False, lr=LR):
 OPTIMIZERS = {"sgd": LR.map(ol.sgd), "momentum": momentum(), "adagrad": adagrad(),
               "rmsprop": rmsprop(), "adam": adam(), "adamw": adam(decoupled=True)}
 
-# ------------------------------------------------------------------ schedules
-
-STEPS = st.one_of(st.sampled_from([1.0, 2.0, 10.0, 100.0]), st.floats(1.0, 200.0))
-
-
-@st.composite
-def schedule(draw, depth=0):
-    """Any of optimlab's schedules, parameters anywhere in their ranges (a warm-up wraps
-    another schedule, or a number)."""
-    from optimlab import schedules as S
-
-    lr, kind = draw(LR), draw(st.sampled_from(S.__all__[2:] + ["constant"]))
-    begin = draw(st.one_of(st.just(0.0), st.floats(0.0, 50.0)))
-    if kind == "constant":
-        return S.constant(lr)
-    if kind == "step_decay":
-        return S.step_decay(lr, draw(STEPS), draw(uniform(0.01, 1.0, 0.1, 0.5)), begin=begin)
-    if kind == "exponential":
-        return S.exponential(lr, draw(uniform(0.01, 1.0, 0.9, 0.99)), step_size=draw(STEPS),
-                             begin=begin)
-    if kind == "inverse_sqrt":
-        return S.inverse_sqrt(lr, draw(STEPS))
-    if kind == "polynomial":
-        return S.polynomial(lr, draw(STEPS), draw(uniform(0.1, 4.0, 1.0, 2.0)),
-                            draw(st.one_of(st.just(0.0), log_uniform(1e-6, 1e-2))), begin=begin)
-    if kind == "cosine":
-        return S.cosine(lr, draw(STEPS), draw(st.one_of(st.just(0.0), log_uniform(1e-6, 1e-2))),
-                        after_T=draw(st.sampled_from(S.AFTER_T)))
-    if kind == "warmup":
-        inner = draw(schedule(depth + 1)) if depth == 0 and draw(st.booleans()) else lr
-        return S.warmup(inner, draw(STEPS), draw(uniform(0.0, 1.0, 0.1)))
-    T = draw(STEPS)
-    ends = draw(st.sampled_from(S.PHASE_ENDS))
-    low = (1.0 if ends == "exact" else 2.0) / T  # pct_start * T must leave a rise
-    pct = draw(st.floats(min(low * 1.01, 0.99), 0.99)) if low < 0.98 else 0.99
-    if (np.floor(pct * T) if ends == "exact" else pct * T - 1.0) <= 0:
-        ends, T, pct = "exact", 100.0, 0.3
-    return S.one_cycle(lr, T, pct, draw(uniform(1.0, 100.0, 25.0)),
-                       draw(log_uniform(1.0, 1e4)), anneal=draw(st.sampled_from(S.ANNEAL)),
-                       phase_ends=ends)
-
-
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lr=schedule(), steps=st.integers(0, 400))
-def test_the_engine_computes_every_schedule(engine, lr, steps):
-    """ηₜ for t = 0 .. steps − 1, as optimlab's schedule gives it; cos and the powers come
-    from two maths libraries (V8's, the C library's), which may round differently in the
-    last bit: relative RTOL."""
-    from optimlab.engine import describe_schedule
-
-    rates = engine.rates(describe_schedule(lr), steps)
-    assert_close(np.array(rates, dtype=float), lr(np.arange(steps, dtype=float)),
-                 err_msg=lr.label())
-
-
-SCHEDULED = {"sgd": schedule().map(ol.sgd), "momentum": momentum(lr=schedule()),
-             "adagrad": adagrad(lr=schedule()), "rmsprop": rmsprop(lr=schedule()),
-             "adam": adam(lr=schedule()), "adamw": adam(decoupled=True, lr=schedule())}
-
-
-@pytest.mark.parametrize("name", sorted(SCHEDULED))
-@settings(max_examples=EXAMPLES // 3, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_the_engine_runs_every_optimizer_on_a_schedule(engine, name, data):
-    """Every optimizer with any schedule for lr, read at the step's starting count."""
-    opt = data.draw(SCHEDULED[name], label="optimizer")
-    obj, x0 = data.draw(landscape(), label="landscape, x0")
-    compare(engine, opt, obj, x0, data.draw(st.integers(0, 120), label="steps"))
-
 # the panels' landscapes (objectives.LANDSCAPES), the adam chapter's shifted bowl, the 1-D
 # problems; Reddi et al.'s has a domain that every iterate is clipped into
 LANDSCAPES = {**{name: make() for name, make in objectives.LANDSCAPES.items()},
@@ -422,19 +352,6 @@ def test_every_panel_landscape_and_optimizer_runs_in_the_engine(engine):
         kinds.add(describe_objective(obj, steps)["kind"])
         compare(engine, opt, obj, x0, steps)
     assert {"diagonal", "quadratic", "rosenbrock", "beale"} <= kinds
-
-
-@pytest.mark.parametrize("name", sorted(SCHEDULED))
-@settings(max_examples=50, deadline=None)
-@given(data=st.data())
-def test_a_description_rebuilds_its_optimizer(name, data):
-    """``optimizer_from`` inverts ``describe_optimizer``: the page's own description of
-    a run (a chapter's lambda panel) names the optimizer the tests check it against."""
-    from optimlab.engine import optimizer_from
-
-    for strategy in (OPTIMIZERS[name], SCHEDULED[name]):
-        described = describe_optimizer(data.draw(strategy))
-        assert describe_optimizer(optimizer_from(described)) == described
 
 
 # ------------------------------------------------------------------ what is refused
