@@ -20,6 +20,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import optimlab_slides  # noqa: E402  (the book's one reading of _toc.yml)
+sys.path.insert(0, str(REPO / "tests" / "slides"))
+from _chromium import QuietServer  # noqa: E402
 
 SITE = Path(os.environ.get("OPTIMLAB_SITE", REPO / "_build" / "html")).resolve()
 CHROMIUM = "/usr/bin/chromium"
@@ -76,8 +78,7 @@ def site_url():
         pytest.fail(f"no built site at {SITE} (index.html missing): run `make book` "
                     "or point OPTIMLAB_SITE at a built _build/html", pytrace=False)
     handler = functools.partial(_Handler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -1,6 +1,9 @@
-"""Chromium for the slide tests, driven from a thread of its own (see ``_Chromium``)."""
+"""Chromium for the slide tests, driven from a thread of its own (see ``_Chromium``), and
+the static server the browser tests load the site from (``QuietServer``)."""
 from __future__ import annotations
 
+import http.server
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -50,3 +53,14 @@ def driver():
     chromium = _Chromium()
     yield chromium
     chromium.close()
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A browser that closes a page while a file is still on its way breaks the pipe:
+    that is the browser's choice, not a fault of the site, and no traceback is printed."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)

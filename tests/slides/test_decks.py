@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "book" / "_ext"))
 sys.path.insert(0, str(REPO / "tools"))
 from optimlab_slides import deck_chapters  # noqa: E402
 import _chromium  # noqa: E402
+from _chromium import QuietServer  # noqa: E402
 
 import slides  # noqa: E402  (tools/slides.py)
 
@@ -205,9 +206,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site_url(built):
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(built)))
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(built)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -356,3 +355,17 @@ def test_presenter_numbers_without_a_build(monkeypatch):
     monkeypatch.setattr(slides, "EXECUTED", REPO / "_build" / "no-build-here")
     assert slides._glue_values(doc) == built
     assert ran == [doc]
+
+
+def test_the_server_is_quiet_only_about_a_browser_that_hung_up(capsys):
+    server = QuietServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    try:
+        for error, shown in ((BrokenPipeError(), False), (ConnectionResetError(), False),
+                             (ValueError("a fault of the site"), True)):
+            try:
+                raise error
+            except Exception:
+                server.handle_error(None, ("127.0.0.1", 0))
+            assert ("Traceback" in capsys.readouterr().err) == shown, error
+    finally:
+        server.server_close()
