@@ -28,6 +28,13 @@ export const DEFAULTS = {
     amsgrad: false, amsgrad_max: 'raw', bias_correction: true, weight_decay: 0 },
   adamw: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-2,
     eps_placement: 'outside', amsgrad: false, amsgrad_max: 'raw' },
+  adadelta: { lr: 1, rho: 0.9, eps: 1e-6, weight_decay: 0 },
+  adamax: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-8, eps_placement: 'in_max',
+    weight_decay: 0 },
+  nadam: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentum_decay: 4e-3,
+    weight_decay: 0, decoupled_weight_decay: false },
+  yogi: { lr: undefined, beta1: 0.9, beta2: 0.999, eps: 1e-3, initial_accumulator: 1e-6,
+    initial_m: 0 },
 };
 
 /**
@@ -195,8 +202,136 @@ function adam(o, decoupled) {
   };
 }
 
+/**
+ * Adadelta: s ← ρs + (1 − ρ)g²,  Δ = √(d + ε) g / √(s + ε),  d ← ρd + (1 − ρ)Δ²,
+ * x ← x − ηΔ (d is the average before this step's Δ); weight_decay λ adds λx to g.
+ * Effective step η√(d₋ + ε) / √(s + ε), with d₋ the d the step started from.
+ */
+function adadelta({ rate, rho, eps, weight_decay: wd }) {
+  return {
+    adaptive: true,
+    init: (d) => ({ s: zeros(d), d: zeros(d), t: 0 }),
+    step(x, g0, st) {
+      const lr = rate(st.t);
+      const g = wd !== 0 ? g0.map((gj, j) => gj + wd * x[j]) : g0;
+      const s = g.map((gj, j) => rho * st.s[j] + (1 - rho) * (gj * gj));
+      const delta = g.map((gj, j) => ratio(Math.sqrt(st.d[j] + eps) * gj, Math.sqrt(s[j] + eps)));
+      const d = delta.map((dj, j) => rho * st.d[j] + (1 - rho) * (dj * dj));
+      return {
+        x: x.map((xj, j) => xj - lr * delta[j]),
+        state: { s, d, t: st.t + 1 },
+        effective: s.map((sj, j) => (lr * Math.sqrt(st.d[j] + eps)) / Math.sqrt(sj + eps)),
+      };
+    },
+  };
+}
+
+/**
+ * Adamax: m ← β₁m + (1 − β₁)g,  u ← max(β₂u, |g| + ε) ("in_max"; "outside_max":
+ * max(β₂u, |g|) and m / (u + ε)),  x ← x − (η / (1 − β₁ᵗ)) m / u. Effective step η / u
+ * (or η / (u + ε)), which multiplies m̂ = m / (1 − β₁ᵗ).
+ */
+function adamax({ rate, beta1: b1, beta2: b2, eps, eps_placement: placement, weight_decay: wd }) {
+  const inMax = placement === 'in_max';
+  const gap1 = oneMinusPower(b1);
+  return {
+    adaptive: true,
+    init: (d) => ({ m: zeros(d), u: zeros(d), t: 0 }),
+    step(x, g0, st) {
+      const lr = rate(st.t);
+      const g = wd !== 0 ? g0.map((gj, j) => gj + wd * x[j]) : g0;
+      const t = st.t + 1;
+      const m = g.map((gj, j) => b1 * st.m[j] + (1 - b1) * gj);
+      const u = g.map((gj, j) => Math.max(b2 * st.u[j], inMax ? Math.abs(gj) + eps : Math.abs(gj)));
+      const den = u.map((uj) => (inMax ? uj : uj + eps));
+      const scale = lr / gap1(t);
+      return {
+        x: x.map((xj, j) => xj - scale * ratio(m[j], den[j])),
+        state: { m, u, t },
+        effective: den.map((dj) => lr / dj),
+      };
+    },
+  };
+}
+
+/**
+ * NAdam's momentum at step t ≥ 1, μₜ = β₁(1 − ½·0.96^(tψ)) (optimlab's nadam_momentum);
+ * ψ = Infinity (optax's) is no schedule, μₜ = β₁. For 0 < ψ < ∞ the power comes from the
+ * browser's maths library, which may round it otherwise than numpy's in the last bit.
+ */
+export const nadamMomentum = (beta1, psi, t) => beta1 * (1 - 0.5 * 0.96 ** (t * psi));
+
+/**
+ * NAdam: μₜ = β₁(1 − ½·0.96^(tψ)),  Πₜ = μ₁⋯μₜ,  m and s as Adam's,
+ *   m̄ = (μₜ₊₁ / (1 − Πₜμₜ₊₁)) m + ((1 − μₜ) / (1 − Πₜ)) g,
+ *   x ← x − η m̄ / (√(s / (1 − β₂ᵗ)) + ε)
+ * with ψ = momentum_decay; weight_decay λ adds λx to g, or (decoupled) to the direction.
+ * Effective step η / (√ŝ + ε), which multiplies m̄.
+ */
+function nadam({ rate, beta1: b1, beta2: b2, eps, momentum_decay: psi, weight_decay: wd,
+  decoupled_weight_decay: decoupled }) {
+  const gap2 = oneMinusPower(b2);
+  return {
+    adaptive: true,
+    init: (d) => ({ m: zeros(d), s: zeros(d), mu_prod: zeros(d).map((z) => z + 1), t: 0 }),
+    step(x, g0, st) {
+      const lr = rate(st.t);
+      const g = wd !== 0 && !decoupled ? g0.map((gj, j) => gj + wd * x[j]) : g0;
+      const t = st.t + 1;
+      const mu = nadamMomentum(b1, psi, t);
+      const muNext = nadamMomentum(b1, psi, t + 1);
+      const muProd = st.mu_prod.map((p) => p * mu);
+      const m = g.map((gj, j) => b1 * st.m[j] + (1 - b1) * gj);
+      const s = g.map((gj, j) => b2 * st.s[j] + (1 - b2) * (gj * gj));
+      const bc2 = gap2(t);
+      const den = s.map((sj) => Math.sqrt(sj / bc2) + eps);
+      const direction = g.map((gj, j) => {
+        const mBar = (muNext / (1 - muProd[j] * muNext)) * m[j] + ((1 - mu) / (1 - muProd[j])) * gj;
+        const dj = ratio(mBar, den[j]);
+        return wd !== 0 && decoupled ? dj + wd * x[j] : dj;
+      });
+      return {
+        x: x.map((xj, j) => xj - lr * direction[j]),
+        state: { m, s, mu_prod: muProd, t },
+        effective: den.map((dj) => lr / dj),
+      };
+    },
+  };
+}
+
+/**
+ * Yogi: m ← β₁m + (1 − β₁)g,  s ← s − (1 − β₂) sign(s − g²) g²,
+ * x ← x − η (m / (1 − β₁ᵗ)) / (√(s / (1 − β₂ᵗ)) + ε); s₀ = initial_accumulator,
+ * m₀ = initial_m. Effective step η / (√ŝ + ε), which multiplies m̂.
+ */
+function yogi({ rate, beta1: b1, beta2: b2, eps, initial_accumulator: s0, initial_m: m0 }) {
+  const gap1 = oneMinusPower(b1);
+  const gap2 = oneMinusPower(b2);
+  return {
+    adaptive: true,
+    init: (d) => ({ m: zeros(d).map((z) => z + m0), s: zeros(d).map((z) => z + s0), t: 0 }),
+    step(x, g, st) {
+      const lr = rate(st.t);
+      const t = st.t + 1;
+      const m = g.map((gj, j) => b1 * st.m[j] + (1 - b1) * gj);
+      const s = g.map((gj, j) => {
+        const g2 = gj * gj;
+        return st.s[j] - ((1 - b2) * Math.sign(st.s[j] - g2)) * g2;
+      });
+      const bc1 = gap1(t), bc2 = gap2(t);
+      const den = s.map((sj) => Math.sqrt(sj / bc2) + eps);
+      return {
+        x: x.map((xj, j) => xj - lr * ratio(m[j] / bc1, den[j])),
+        state: { m, s, t },
+        effective: den.map((dj) => lr / dj),
+      };
+    },
+  };
+}
+
 const FACTORIES = {
   sgd, momentum, adagrad, rmsprop, adam: (o) => adam(o, false), adamw: (o) => adam(o, true),
+  adadelta, adamax, nadam, yogi,
 };
 
 /** Each option's check, as optimlab's factories check it. */
@@ -219,7 +354,18 @@ const CHECKS = {
   amsgrad_max: (n, v) => check.choice(n, v, ['raw', 'corrected']),
   bias_correction: check.flag,
   weight_decay: check.nonnegative,
+  rho: (n, v) => check.unit(n, v),
+  momentum_decay: (n, v) => (v === Infinity ? v : check.nonnegative(n, v)),
+  decoupled_weight_decay: check.flag,
+  initial_m: (n, v) => check.number(n, v),
 };
+
+/** Checks that differ for one optimizer: Adamax's u needs no 1 − β₂ᵗ, so β₂ = 1 is fine. */
+const OWN_CHECKS = { adamax: { beta2: (n, v) => check.unit(n, v) } };
+
+/** Each optimizer's ε placements. */
+const PLACEMENTS = { adam: [...EPS_PLACEMENTS, 'hat'], adamw: [...EPS_PLACEMENTS, 'hat'],
+  adamax: ['in_max', 'outside_max'] };
 
 /**
  * The optimizer a description (optimlab.engine.describe_optimizer) stands for:
@@ -232,11 +378,12 @@ export function makeOptimizer(description) {
   const { name: _, ...given } = description;
   check.description(name, given, Object.keys(DEFAULTS[name]));
   const options = { ...DEFAULTS[name], ...given };
+  if (options.momentum_decay === 'inf') options.momentum_decay = Infinity; // JSON has no ∞
   for (const [key, value] of Object.entries(options)) {
     if (key === 'eps_placement') {
-      check.choice(key, value, name.startsWith('adam') ? [...EPS_PLACEMENTS, 'hat'] : EPS_PLACEMENTS);
+      check.choice(key, value, PLACEMENTS[name] ?? EPS_PLACEMENTS);
     } else {
-      CHECKS[key](key, value);
+      (OWN_CHECKS[name]?.[key] ?? CHECKS[key])(key, value);
     }
   }
   return { name, ...FACTORIES[name]({ ...options, rate: makeRate(options.lr) }) };

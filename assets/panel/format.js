@@ -86,7 +86,8 @@ export function readout({ xs, loss, divergedAt }, t = xs.length - 1) {
 
 /** The book's names for the engine's state fields (book/notation.md). */
 export const STATE_LABELS = {
-  v: 'vₜ', s: 'sₜ', m: 'mₜ', m_hat: 'm̂ₜ', s_hat: 'ŝₜ', s_max: 'max sₜ',
+  v: 'vₜ', s: 'sₜ', m: 'mₜ', m_hat: 'm̂ₜ', s_hat: 'ŝₜ', s_max: 'max sₜ', d: 'dₜ (Δ² average)',
+  u: 'uₜ (decaying max |g|)', mu_prod: 'Πₜ (product of μ)',
 };
 
 /**

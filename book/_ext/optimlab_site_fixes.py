@@ -11,7 +11,9 @@
 * axe-core "aria-required-children": docutils puts citations with the deprecated role
   ``doc-biblioentry`` in a ``role="list"``.
 * Page weight: the theme's Font Awesome script duplicates its CSS icons; notebooks'
-  widget state is useless without the widget JavaScript the site deliberately omits.
+  widget state is useless without the widget JavaScript the site deliberately omits. The
+  theme also ships source maps (3.5 MB) that only a developer tool would read, and the
+  Font Awesome script that no page loads any more (1.5 MB): the build removes both.
 * The root ``index.html`` that sphinx-external-toc writes is a bare meta refresh with no
   icon, so the browser asks the server for /favicon.ico (a 404 in the console); it is
   written here instead as a small HTML page with the book's icon, title and a link.
@@ -117,10 +119,33 @@ def _note_in_downloads(app, exception):
         path.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+#: a source-map reference at the end of a script or stylesheet (``//# ...`` or ``/*# ... */``)
+SOURCE_MAP = re.compile(r"\n?(?://|/\*)# sourceMappingURL=[^\n]*?(?:\*/)?[ \t]*(?=\n|$)")
+#: files no page loads: the Font Awesome script (see HTML_FIXES) and its licence
+UNUSED_STATIC = ("scripts/fontawesome.js", "scripts/fontawesome.js.LICENSE.txt")
+
+
+def _drop_dead_weight(app, exception):
+    """Remove from ``_static`` the source maps (and the references to them) and the files
+    no page loads."""
+    if exception or app.builder.format != "html":
+        return
+    static = Path(app.outdir, "_static")
+    for path in static.rglob("*.map"):
+        path.unlink()
+    for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if "sourceMappingURL" in text:
+            path.write_text(SOURCE_MAP.sub("", text), encoding="utf-8", errors="surrogateescape")
+    for name in UNUSED_STATIC:
+        static.joinpath(name).unlink(missing_ok=True)
+
+
 def setup(app):
     app.connect("builder-inited", _patch_renderer)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     # Before sphinx-external-toc's own redirect writer (priority 500), which then skips.
     app.connect("build-finished", _write_root_redirect, priority=400)
     app.connect("build-finished", _note_in_downloads)
+    app.connect("build-finished", _drop_dead_weight)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -214,7 +214,7 @@ def _torch_nadam(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, moment
 
 def _optax_adadelta(learning_rate=None, rho=0.9, eps=1e-6, weight_decay=0.0):
     if learning_rate is None:
-        # recorded with optax 0.2.8: scale_by_learning_rate(None) is the identity, which
+        # read from optax 0.2.8's source: scale_by_learning_rate(None) is the identity, which
         # also drops the sign flip the other learning rates get, so x climbs f
         raise ValueError("learning_rate=None, optax.adadelta's default, climbs the gradient "
                          "(optax skips scale_by_learning_rate and with it the sign flip): no "

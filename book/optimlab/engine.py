@@ -33,7 +33,8 @@ from .schedules import Schedule
 
 #: optimlab's optimizer names -> the page engine's (Nesterov is momentum with nesterov=True)
 OPTIMIZERS = {"SGD": "sgd", "Momentum": "momentum", "Nesterov": "momentum",
-              "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam", "AdamW": "adamw"}
+              "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam", "AdamW": "adamw",
+              "Adadelta": "adadelta", "Adamax": "adamax", "NAdam": "nadam", "Yogi": "yogi"}
 
 #: every option of each of the page engine's optimizers
 OPTIONS = {
@@ -46,7 +47,15 @@ OPTIONS = {
              "bias_correction", "weight_decay"),
     "adamw": ("lr", "beta1", "beta2", "eps", "weight_decay", "eps_placement", "amsgrad",
               "amsgrad_max"),
+    "adadelta": ("lr", "rho", "eps", "weight_decay"),
+    "adamax": ("lr", "beta1", "beta2", "eps", "eps_placement", "weight_decay"),
+    "nadam": ("lr", "beta1", "beta2", "eps", "momentum_decay", "weight_decay",
+              "decoupled_weight_decay"),
+    "yogi": ("lr", "beta1", "beta2", "eps", "initial_accumulator", "initial_m"),
 }
+
+#: JSON has no infinity: NAdam's ψ = ∞ (optax's nadam, no momentum schedule) is "inf"
+INFINITE = "inf"
 
 #: options an optimizer leaves out of ``hyperparams`` at their defaults
 _DEFAULTS = {"momentum": {"first_step": "zero", "lr_in_buffer": False},
@@ -72,7 +81,8 @@ def describe_optimizer(optimizer: Optimizer) -> dict:
     ``lr`` may be a schedule (:func:`describe_schedule`). Every other hyperparameter is
     one number (:math:`\eta` ``lr``, :math:`\gamma` ``gamma``,
     :math:`\beta` ``beta``, :math:`\beta_1, \beta_2` ``beta1``, ``beta2``, :math:`\epsilon`
-    ``eps``, :math:`\lambda` ``weight_decay``, ...) and every option a string or flag,
+    ``eps``, :math:`\lambda` ``weight_decay``, :math:`\rho` ``rho``, ...; NAdam's
+    :math:`\psi = \infty` is the string ``"inf"``) and every option a string or flag,
     including those the optimizer leaves out of its label at their defaults. A sweep's
     array of values, or a hyperparameter that is not a number, is refused with a
     ValueError naming it: the page engine computes one run.
@@ -87,6 +97,9 @@ def describe_optimizer(optimizer: Optimizer) -> dict:
         if key not in OPTIONS[name]:
             raise ValueError(f"the page engine's {name} has no option {key!r} (it has "
                              f"{', '.join(OPTIONS[name])}); got {key}={value!r}")
+        if key == "momentum_decay" and np.ndim(value) == 0 and np.isposinf(value):
+            described[key] = INFINITE
+            continue
         described[key] = (describe_schedule(value) if isinstance(value, Schedule)
                           else _scalar(key, value))
     return {**described, **{k: v for k, v in _DEFAULTS.get(name, {}).items()
@@ -125,6 +138,8 @@ def optimizer_from(described: dict) -> Optimizer:
                          f"got {name!r}")
     if isinstance(options.get("lr"), dict):
         options["lr"] = _schedule_from(options["lr"], schedules)
+    if options.get("momentum_decay") == INFINITE:
+        options["momentum_decay"] = np.inf
     return getattr(optimizers, name)(**options)
 
 

@@ -657,6 +657,14 @@ def adamax(lr, beta1=0.9, beta2=0.999, eps=1e-8, *, eps_placement="in_max",
 # ------------------------------------------------------------------------- NAdam
 
 
+def nadam_momentum(beta1, momentum_decay, t):
+    r"""NAdam's momentum schedule at step :math:`t \ge 1`, :math:`\mu_t = \beta_1 (1 -
+    \tfrac12\, 0.96^{\,t\psi})` with :math:`\psi` = ``momentum_decay``: Dozat's
+    :math:`\psi = 1/250` is PyTorch's default, Keras's is :math:`\psi = 1`, and
+    :math:`\psi = \infty` (optax's) is :math:`\mu_t = \beta_1`."""
+    return beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
+
+
 class NAdamState(NamedTuple):
     m: np.ndarray
     s: np.ndarray
@@ -712,8 +720,7 @@ def nadam(lr, beta1=0.9, beta2=0.999, eps=1e-8, *, momentum_decay=4e-3, weight_d
         if use_wd and not decoupled:
             g = g + wd * x
         t = state.t + 1
-        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * ps))
-        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * ps))
+        mu, mu_next = nadam_momentum(b1, ps, t), nadam_momentum(b1, ps, t + 1)
         mu_prod = state.mu_prod * mu
         m = b1 * state.m + (1.0 - b1) * g
         s = b2 * state.s + (1.0 - b2) * (g * g)

@@ -244,14 +244,26 @@ def _caption(panel) -> str:
     name = factory_name(panel.factory)
     if not name.isidentifier() or name == "<lambda>":  # a chapter's lambda: say what it builds
         name = panel.optimizer().label()
-    exact = all(kind in EXACT_SCHEDULES for kind in _schedule_kinds(panel.optimizer()))
+    powers = _powers(panel.optimizer())
     return (f"{name} on f = {panel.objective.name} from "
             f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
             + (f", {fixed}" if fixed else "") +
             ". Computed in your browser as you move a control, "
-            + ("bit for bit what optimlab.run computes." if exact else
-               "what optimlab.run computes to 12 digits (the schedule's cosine or power comes "
+            + ("bit for bit what optimlab.run computes." if not powers else
+               f"what optimlab.run computes to 12 digits ({' and '.join(powers)} comes "
                "from your browser's maths library)."))
+
+
+def _powers(optimizer) -> list[str]:
+    """What in the optimizer the browser's maths library computes (a cosine or a power,
+    which it may round otherwise than numpy's in the last bit)."""
+    powers = []
+    if not all(kind in EXACT_SCHEDULES for kind in _schedule_kinds(optimizer)):
+        powers.append("the schedule's cosine or power")
+    psi = optimizer.hyperparams.get("momentum_decay") if optimizer.name == "NAdam" else None
+    if psi is not None and 0 < float(psi) < np.inf:
+        powers.append("NAdam's momentum schedule 0.96^(tψ)")
+    return powers
 
 
 def _schedule_kinds(optimizer) -> list[str]:

@@ -66,6 +66,7 @@ CONTROLS = {
     "beta1": Control("beta1", "β₁", 0.0, 0.99, False),
     "beta2": Control("beta2", "β₂", 0.5, 0.9999, False),
     "momentum": Control("momentum", "momentum μ", 0.0, 0.99, False),
+    "rho": Control("rho", "decay ρ", 0.0, 1.0, False),  # Adadelta's
     # a schedule's lengths, in steps (optimlab.schedules), for a factory such as
     # lambda lr, T, warmup: sgd(warmup(cosine(lr, T), warmup))
     "T": Control("T", "length T (steps)", 1.0, 1000.0, True),

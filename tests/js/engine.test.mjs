@@ -139,7 +139,7 @@ test('bad input throws an Error that names the argument', () => {
     [() => run({ name: 'sgd', lr: -1 }, BOWL, X0, 5), RangeError, /lr must be in \(0, inf\), got lr=-1/],
     [() => run({ name: 'sgd' }, BOWL, X0, 5), TypeError, /lr must be a finite number, got lr=undefined/],
     [() => run({ name: 'sgd', lr: '0.1' }, BOWL, X0, 5), TypeError, /lr must be a finite number/],
-    [() => run({ name: 'yogi', lr: 0.1 }, BOWL, X0, 5), RangeError, /optimizer.name must be one of/],
+    [() => run({ name: 'lion', lr: 0.1 }, BOWL, X0, 5), RangeError, /optimizer.name must be one of/],
     [() => run({ name: 'adam', lr: 0.1, beta: 0.9 }, BOWL, X0, 5), RangeError, /adam has no option "beta"/],
     [() => run({ name: 'adam', lr: 0.1, beta1: 1 }, BOWL, X0, 5), RangeError, /beta1 must be in \[0, 1\)/],
     [() => run({ name: 'rmsprop', lr: 0.1, gamma: 1.5 }, BOWL, X0, 5), RangeError, /gamma must be in \[0, 1\]/],
@@ -185,4 +185,35 @@ test('a bad schedule throws an Error naming the parameter', () => {
   assert.throws(() => makeOptimizer({ name: 'sgd', lr: { kind: 'one_cycle', lr: 1, T: 2,
     pct_start: 0.1, div_factor: 25, final_div_factor: 1e4, anneal: 'cos',
     phase_ends: 'exact' } }), /pct_start \* T must be at least 1/);
+});
+
+test('the rest of the family: Adadelta, Adamax, NAdam and Yogi', () => {
+  // (Adadelta, not here: its steps start at √ε and grow like √t, so it crawls; below)
+  for (const optimizer of [{ name: 'adamax', lr: 0.3 },
+    { name: 'nadam', lr: 0.3 }, { name: 'nadam', lr: 0.3, momentum_decay: 'inf' },
+    { name: 'yogi', lr: 0.3 }]) {
+    const { loss, divergedAt } = run(optimizer, BOWL, X0, 400);
+    assert.equal(divergedAt, -1, optimizer.name);
+    assert.ok(loss[400] < 1e-2 * loss[0], `${JSON.stringify(optimizer)}: ${loss[400]}`);
+  }
+  // Adadelta's first step is √ε g / √((1 − ρ)g² + ε), whatever η scales it by
+  const ada = run({ name: 'adadelta', lr: 1, rho: 0.9, eps: 1e-6 }, BOWL, X0, 1);
+  const g = [-10 * 0.2, 1.5 * 10];
+  ada.xs[1].forEach((xj, j) => assert.equal(
+    xj, X0[j] - (Math.sqrt(1e-6) * g[j]) / Math.sqrt((1 - 0.9) * (g[j] * g[j]) + 1e-6)));
+  // Adamax with β₂ = 1 never moves a coordinate by more than η
+  const mx = run({ name: 'adamax', lr: 0.2, beta2: 1, eps: 0 }, BOWL, X0, 200);
+  mx.xs.slice(1).forEach((x, t) => x.forEach((xj, j) =>
+    assert.ok(Math.abs(xj - mx.xs[t][j]) <= 0.2 * (1 + 1e-15))));
+  // Yogi's s moves by at most (1 − β₂)g² a step; Adam's by (1 − β₂)|s − g²|
+  const yg = run({ name: 'yogi', lr: 0.1, initial_accumulator: 100 }, BOWL, X0, 3);
+  assert.equal(yg.states.s[1][0], 100 - (1 - 0.999) * (g[0] * g[0]));
+  // ψ = ∞ is no schedule: μ = β₁ every step, and ∞ is written "inf" (JSON has no ∞)
+  const nd = run({ name: 'nadam', lr: 0.1, momentum_decay: 'inf' }, BOWL, X0, 3);
+  assert.deepEqual(nd.states.mu_prod.map((p) => p[0]), [1, 0.9, 0.9 * 0.9, 0.9 * 0.9 * 0.9]);
+  assert.throws(() => makeOptimizer({ name: 'nadam', lr: 0.1, momentum_decay: -1 }),
+    /momentum_decay must be in \[0, inf\), got momentum_decay=-1/);
+  assert.throws(() => makeOptimizer({ name: 'adamax', lr: 0.1, eps_placement: 'inside' }),
+    /eps_placement must be one of "in_max", "outside_max"/);
+  assert.throws(() => makeOptimizer({ name: 'adadelta', rho: 2 }), /rho must be in \[0, 1\]/);
 });

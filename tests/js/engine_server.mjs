@@ -1,11 +1,12 @@
 // The page engine as a process, for tests/unit/test_engine_parity.py: one JSON request a
 // line on stdin, {"id", "optimizer", "objective", "x0", "steps", "blowup"} (or {"id",
-// "rates": a schedule's description, "steps"}: its ηₜ for t < steps), one JSON reply
+// "rates": a schedule's description, "steps"}: its ηₜ for t < steps; or {"id", "mu":
+// {"beta1", "psi"}, "steps"}: NAdam's μₜ for t = 1 .. steps), one JSON reply
 // a line on stdout, {"id", "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Non-finite numbers are written as NaN, Infinity and -Infinity, which Python's json reads.
 
 import { createInterface } from 'node:readline';
-import { makeRate, run } from '../../assets/engine/index.js';
+import { makeRate, nadamMomentum, run } from '../../assets/engine/index.js';
 
 const MARK = '\u0001nonfinite:';
 const encode = (reply) => JSON.stringify(reply,
@@ -22,6 +23,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     if (request.rates !== undefined) { // a schedule's rates ηₜ, t = 0 .. steps − 1
       const rate = makeRate(request.rates);
       reply = { id, ok: true, result: Array.from({ length: request.steps }, (_, t) => rate(t)) };
+    } else if (request.mu !== undefined) { // NAdam's μₜ, t = 1 .. steps
+      const { beta1, psi } = request.mu;
+      const momentum = (t) => nadamMomentum(beta1, psi === 'inf' ? Infinity : psi, t);
+      reply = { id, ok: true, result: Array.from({ length: request.steps }, (_, t) => momentum(t + 1)) };
     } else {
       reply = { id, ok: true, result: run(request.optimizer, request.objective, request.x0,
         request.steps, options) };

@@ -15,8 +15,9 @@ import optimlab as ol
 from optimlab.engine import describe_objective, describe_optimizer
 
 from numerics import assert_close
-from test_engine_parity import (EXAMPLES, LR, OPTIMIZERS, adagrad, adam, assert_same_run,  # noqa: F401
-                                engine, landscape, log_uniform, momentum, rmsprop, uniform)
+from test_engine_parity import (EXAMPLES, LR, OPTIMIZERS, adadelta, adagrad, adam,  # noqa: F401
+                                adamax, assert_same_run, engine, landscape, log_uniform,
+                                momentum, nadam, rmsprop, uniform, yogi)
 
 STEPS = st.one_of(st.sampled_from([1.0, 2.0, 10.0, 100.0]), st.floats(1.0, 200.0))
 
@@ -73,14 +74,19 @@ def test_the_engine_computes_every_schedule(engine, lr, steps):  # noqa: F811 (t
 
 SCHEDULED = {"sgd": schedule().map(ol.sgd), "momentum": momentum(lr=schedule()),
              "adagrad": adagrad(lr=schedule()), "rmsprop": rmsprop(lr=schedule()),
-             "adam": adam(lr=schedule()), "adamw": adam(decoupled=True, lr=schedule())}
+             "adam": adam(lr=schedule()), "adamw": adam(decoupled=True, lr=schedule()),
+             "adadelta": adadelta(lr=schedule()), "adamax": adamax(lr=schedule()),
+             "nadam": nadam(lr=schedule()), "yogi": yogi(lr=schedule())}
 
 
 def _replayed(opt, rates: np.ndarray):
-    """``opt`` with its schedule replaced by the rates ``rates[t]`` (a function of t)."""
-    described = describe_optimizer(opt)
-    name, _ = described.pop("name"), described.pop("lr")
-    return getattr(ol.optimizers, name)(lambda t: rates[np.asarray(t, dtype=int)], **described)
+    """``opt`` with its schedule replaced by the rates ``rates[t]`` (a function of t),
+    built again by its own factory from its other hyperparameters."""
+    from optimlab.engine import OPTIMIZERS as FACTORY
+
+    hp = {k: v for k, v in opt.hyperparams.items() if k != "lr"}
+    return getattr(ol.optimizers, FACTORY[opt.name])(lambda t: rates[np.asarray(t, dtype=int)],
+                                                     **hp)
 
 
 @pytest.mark.parametrize("name", sorted(SCHEDULED))
