@@ -228,7 +228,10 @@ export class LivePanel {
     this.element('play').addEventListener('click', () => (this.playing ? this.pause() : this.play()));
   }
 
-  /** Play the run from step 0 (or from t), about 4 s for the whole run. */
+  /**
+   * Play the run from step 0 (or from t), about 4 s for the whole run (a page may set
+   * `window.optimlabPlaySeconds` otherwise: the browser tests play in 1 s, to wait less).
+   */
   play() {
     const { steps } = this.desc;
     if (this.t >= steps) this.t = 0;
@@ -236,7 +239,8 @@ export class LivePanel {
     const button = this.element('play');
     button.textContent = 'Pause';
     this.element('status').setAttribute('aria-busy', 'true');
-    const rate = Math.max(12, steps / 4); // steps a second
+    const seconds = globalThis.optimlabPlaySeconds ?? 4;
+    const rate = Math.max(12, steps / seconds); // steps a second
     const from = this.t;
     let begin = null; // the first frame's time
     const tick = (now) => {
