@@ -112,7 +112,7 @@ test: $(VENV)/.test-installed chromium book slides unit-other-cpu
 	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
 	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed node_modules/.installed chromium
 	$(BIN)/python tools/bench.py
 
 serve:

@@ -8,10 +8,16 @@
 3. Build: a cold ``jupyter-book build`` (empty execution cache) against a cached one.
 4. Site budgets (needs ``make book`` first): every page's weight (HTML plus everything it
    loads) and load time on 127.0.0.1 in Chromium, and the whole site's size.
+5. Lighthouse (npm, dev; mobile preset: simulated slow 4G and a 4x slower CPU) on every
+   page served compressed as a static host serves it: its four scores and its first and
+   largest contentful paint and total blocking time, each the median of three runs (one
+   run's performance score moves by up to 20 points). About 2 minutes a page;
+   ``OPTIMLAB_LIGHTHOUSE=0`` skips it, ``OPTIMLAB_LIGHTHOUSE=1`` runs each page once.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -198,6 +204,57 @@ def bench_site():
     return rows
 
 
+LIGHTHOUSE_CATEGORIES = {"performance": "performance", "accessibility": "accessibility",
+                         "best-practices": "best practices", "seo": "SEO"}
+LIGHTHOUSE_TIMINGS = {"first-contentful-paint": "first contentful paint",
+                      "largest-contentful-paint": "largest contentful paint",
+                      "total-blocking-time": "total blocking time"}
+
+
+def lighthouse(url: str) -> dict:
+    """Lighthouse's mobile run of ``url`` in Debian's Chromium: its JSON report."""
+    report = Path(tempfile.mkdtemp()) / "report.json"
+    subprocess.run([str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--quiet",
+                    "--chrome-flags=--headless=new --no-sandbox",
+                    "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+                    "--output=json", f"--output-path={report}"],
+                   check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    shutil.rmtree(report.parent)
+    return data
+
+
+def bench_lighthouse():
+    """Lighthouse's four scores and three timings on every page of the book."""
+    site = Path(os.environ.get("OPTIMLAB_SITE", ROOT / "_build" / "html"))
+    if os.environ.get("OPTIMLAB_LIGHTHOUSE") == "0":
+        return []
+    if not (ROOT / "node_modules" / ".bin" / "lighthouse").exists():
+        return [("lighthouse: not installed (make assets runs npm ci)", float("nan"))]
+    if not (site / "index.html").exists():
+        return [("lighthouse: no built site (run make book)", float("nan"))]
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    sys.path.insert(0, str(ROOT / "tools"))
+    from conftest import toc_pages
+    from gzip_server import serve
+
+    runs = int(os.environ.get("OPTIMLAB_LIGHTHOUSE", "3"))
+    base, server = serve(site)
+    rows = []
+    for page_path in [p for p in toc_pages() if p != "index.html"]:  # index: a redirect
+        reports = [lighthouse(base + page_path) for _ in range(runs)]
+        for key, label in LIGHTHOUSE_CATEGORIES.items():
+            head = f"lighthouse {page_path}: " if key == "performance" else "  "
+            score = statistics.median(100 * r["categories"][key]["score"] for r in reports)
+            rows.append((f"{head}{label} (score)", score))
+        for key, label in LIGHTHOUSE_TIMINGS.items():
+            value = statistics.median(r["audits"][key]["numericValue"] for r in reports)
+            rows.append((f"  {label}", value / 1e3))
+    server.shutdown()
+    return rows
+
+
 def bench_page_panel(moves=50):
     """In the page (the static site): a slider move on a 300-step panel added to the
     RMSprop chapter, from the input event to the frame with the new path (median and p90
@@ -257,11 +314,14 @@ def bench_page_panel(moves=50):
 
 
 def main():
-    rows = bench_sweep() + bench_slider() + bench_build() + bench_site() + bench_page_panel()
+    rows = (bench_sweep() + bench_slider() + bench_build() + bench_site() + bench_page_panel()
+            + bench_lighthouse())
     width = max(len(name) for name, _ in rows)
     print(f"{'measurement':<{width}}  value")
     for name, value in rows:
-        if "MB" in name:
+        if "(score)" in name:
+            shown = f"{value:8.0f}"
+        elif "MB" in name:
             shown = f"{value:8.2f} MB"
         elif "ratio" in name:
             shown = f"{value:8.1f} x"

@@ -88,6 +88,50 @@ NAMES = {
 }
 
 
+#: the rest of the family: each library's constructor of each method (None: it has none)
+FAMILY = {"Adadelta": {"torch": "Adadelta", "optax": "adadelta", "keras": "Adadelta"},
+          "Adamax": {"torch": "Adamax", "optax": "adamax", "keras": "Adamax"},
+          "NAdam": {"torch": "NAdam", "optax": "nadam", "keras": "Nadam"},
+          "Yogi": {"torch": None, "optax": "yogi", "keras": None}}
+_SHOWN = {"rho": "ρ", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "momentum_decay": "ψ",
+          "initial_m": "m₀", "initial_accumulator": "s₀"}
+_PLACED = {"in_max": "ε in the max", "outside_max": "ε after the max"}
+
+
+def defaults_text(library: str, name: str) -> str:
+    """A library's constructor ``name`` with its defaults as its preset builds them, e.g.
+    "`Adamax`<br>η = 0.002, β₁ = 0.9, β₂ = 0.999, ε = 1.0e-08, ε in the max". optax's
+    step size has no default ("η required"; adadelta's default ``None`` climbs, see its
+    preset); a ψ the library has no argument for is "(fixed)"."""
+    from ._format import number
+
+    if library == "optax":
+        opt = preset(library, name, learning_rate=1.0)
+        parts = ["η = None (climbs)" if name == "adadelta" else "η required"]
+    else:
+        opt = preset(library, name)
+        parts = [f"η = {number(opt.hyperparams['lr'])}"]
+    for key, value in opt.hyperparams.items():
+        if key == "eps_placement" and value in _PLACED:
+            parts.append(_PLACED[value])
+        elif key in _SHOWN:
+            shown = "∞" if np.isinf(value) else number(value)
+            fixed = " (fixed)" if key == "momentum_decay" and library != "torch" else ""
+            parts.append(f"{_SHOWN[key]} = {shown}{fixed}")
+    return f"`{name}`<br>" + ", ".join(parts)
+
+
+def family_table() -> str:
+    """The rest of the family (:data:`FAMILY`) as a Markdown table: a row per method, a
+    column per library, each cell :func:`defaults_text` or "— (none)"."""
+    head = {"torch": "PyTorch", "optax": "optax", "keras": "Keras"}
+    lines = ["| method | " + " | ".join(head.values()) + " |", "|---" * 4 + "|"]
+    for method, names in FAMILY.items():
+        cells = [defaults_text(lib, names[lib]) if names[lib] else "— (none)" for lib in head]
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _schedule(lr) -> bool:
     """True where a library's learning-rate argument is a schedule (a callable)."""
     return callable(lr)

@@ -299,3 +299,20 @@ def test_a_library_schedule_optimlab_cannot_express_is_refused_by_name():
         schedule_preset("torch", "StepLR", lr=0.1, step=10)
     with pytest.raises(ValueError, match="name must be one of"):
         schedule_preset("keras", "CosineDecayRestarts", initial_learning_rate=0.1)
+
+
+def test_the_family_table_shows_each_librarys_defaults():
+    """The cheat sheet's rows for Adadelta, Adamax, NAdam and Yogi read the presets."""
+    from optimlab.conventions import FAMILY, defaults_text, family_table
+
+    assert defaults_text("torch", "Adadelta") == "`Adadelta`<br>η = 1, ρ = 0.9, ε = 1.0e-06"
+    assert defaults_text("keras", "Adadelta") == "`Adadelta`<br>η = 0.001, ρ = 0.95, ε = 1.0e-07"
+    assert "η = None (climbs)" in defaults_text("optax", "adadelta")
+    assert defaults_text("torch", "Adamax").endswith("ε = 1.0e-08, ε in the max")
+    assert defaults_text("keras", "Adamax").endswith("ε after the max")
+    assert "ψ = 0.004" in defaults_text("torch", "NAdam")
+    assert "ψ = 1 (fixed)" in defaults_text("keras", "Nadam")
+    assert "ψ = ∞ (fixed)" in defaults_text("optax", "nadam")
+    assert "m₀ = 1.0e-06" in defaults_text("optax", "yogi")
+    table = family_table().splitlines()
+    assert len(table) == 2 + len(FAMILY) and table[-1].startswith("| Yogi | — (none) |")
