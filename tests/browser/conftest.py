@@ -122,7 +122,9 @@ MATHS_JS = """async () => {
   clone.querySelectorAll('pre, code, script, style, noscript, template, textarea, .katex')
        .forEach(e => e.remove());
   return {
-    katex_css: [...document.styleSheets].some(s => (s.href || '').includes('katex')),
+    // KaTeX's stylesheet applies (it is in the page's one bundle of stylesheets)
+    katex_css: !!document.querySelector('.katex')
+      && getComputedStyle(document.querySelector('.katex')).fontFamily.includes('KaTeX_Main'),
     rendered: document.querySelectorAll('.katex .katex-html').length,
     mathml: document.querySelectorAll('.katex .katex-mathml math').length,
     errors: [...document.querySelectorAll('.katex-error')]
