@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
 
 import optimlab as ol  # noqa: E402
-from optimlab.widgets import full_redraw_png, slider_panel  # noqa: E402
+from optimlab.live import full_redraw_png  # noqa: E402
+from optimlab.widgets import slider_panel  # noqa: E402
 
 LRS = np.geomspace(1e-3, 1.0, 100)
 GAMMAS = np.linspace(0.5, 0.999, 100)

@@ -3,7 +3,7 @@
 // scale, from one start point; the chart draws every path, one status line per
 // contender. A LivePanel whose run is several runs: the slider, menus, start point,
 // play and scrub are LivePanel's. The HTML and the description are written by optimlab
-// (ComparisonPanel.description, book/optimlab/compare.py).
+// (book/optimlab/compare.py and static.py: panel_description).
 
 import { run } from '../engine/index.js';
 import { chartData } from './axes.js';

@@ -13,7 +13,8 @@ from .optimizers import (Optimizer, adadelta, adagrad, adam, adamax, adamw, mome
 from .schedules import (Schedule, constant, cosine, exponential, inverse_sqrt, one_cycle,
                         polynomial, step_decay, warmup)
 from .trajectory import Trajectory, run, sweep
-from .widgets import Panel, slider_panel
+from .panels import Panel, PanelSpec
+from .widgets import SliderPanel, slider_panel
 from .compare import ComparisonPanel, comparison_panel, lr_sweeps, race
 from .curves import CurvePanel, curves_panel
 from . import analysis, conventions, plots, schedules
@@ -24,8 +25,9 @@ __all__ = [
     "diagonal_bowl", "least_squares_1d", "momentum", "noisy", "quadratic", "reddi_online",
     "rmsprop",
     "rosenbrock", "rotated_bowl", "run", "saddle", "seed000_bowl", "seed004_bowl", "sgd",
-    "sweep", "Panel", "slider_panel", "ComparisonPanel", "comparison_panel", "CurvePanel",
-    "curves_panel", "lr_sweeps", "race", "analysis", "conventions", "plots", "glue",
+    "sweep", "Panel", "PanelSpec", "SliderPanel", "slider_panel", "ComparisonPanel",
+    "comparison_panel", "CurvePanel", "curves_panel", "lr_sweeps", "race", "analysis",
+    "conventions", "plots", "glue",
     "adadelta", "adamax", "nadam", "yogi", "Schedule", "constant", "cosine", "exponential",
     "inverse_sqrt", "one_cycle", "polynomial", "step_decay", "warmup", "schedules",
 ]

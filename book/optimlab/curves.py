@@ -1,8 +1,8 @@
 """A panel of training curves: pick the hyperparameters, see that run's loss per epoch.
 
 Every setting of the grid is trained in ONE batched :func:`optimlab.training.train`
-call, so moving a control only picks a precomputed curve: the live panel (Jupyter)
-and its kernel-free twin (static site) show the same numbers.
+call, so moving a control only picks a precomputed curve: the live face (Jupyter)
+and the page's face (static site) show the same numbers.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ import numpy as np
 
 from . import training
 from ._format import short
+from .panels import Grid, PageVega, Panel, PanelSpec
 from .plots import PALETTE, Plot, new_figure
-from .static import control_html, figure_html, new_id
-from .widgets import CONTROLS, TwinDisplay, _rounded
+from .static import _rounded
+from .widgets import CONTROLS
 
 
-class CurvePanel(TwinDisplay):
-    """Loss per epoch for every combination of the listed hyperparameters."""
+class CurvePanel(Panel):
+    """Loss per epoch for every combination of the listed hyperparameters. Its
+    description (:mod:`optimlab.panels`): a :class:`~optimlab.panels.Grid` control per
+    hyperparameter listed; both faces draw the chosen curve over the others."""
 
     def __init__(self, factory, model, data, *, epochs: int, batch_size: int, seed: int = 0,
                  optimum: float | None = None, title: str | None = None, **params):
@@ -32,7 +35,21 @@ class CurvePanel(TwinDisplay):
                                       data, epochs=epochs, batch_size=batch_size, seed=seed)
         self.optimum, self.fixed, self.factory = optimum, fixed, factory
         self.title = title or f"{self.history.label().split('(')[0]} on {data.name}"
-        self.index = {k: len(v) // 2 for k, v in self.grid.items()}
+        controls = tuple(Grid(k, _name(k), tuple(float(v) for v in vals),
+                              tuple(short(v) for v in vals), len(vals) // 2)
+                         for k, vals in self.grid.items())
+        super().__init__(PanelSpec(
+            title=self.title, controls=controls,
+            compute=lambda values: self.curve(**values),
+            draw=lambda values, _: self.render(**values).png(),
+            page=PageVega(spec=self._spec, caption=self._caption(), alt=(
+                f"Interactive plot of the {self._ylabel()} per epoch for the chosen setting"),
+                recipe={"kind": "curves", "controls": list(self.grid)})))
+
+    @property
+    def index(self) -> dict:
+        """The grid position of each control's current value."""
+        return {k: self.values[k] for k in self.grid}
 
     def curve(self, **index) -> np.ndarray:
         """The training loss (or its gap above ``optimum``) per epoch of one setting."""
@@ -44,7 +61,7 @@ class CurvePanel(TwinDisplay):
         return "training loss − optimum" if self.optimum is not None else "training loss"
 
     def _label(self, name: str, i: int) -> str:
-        return f"{CONTROLS[name].label if name in CONTROLS else name} = {short(self.grid[name][i])}"
+        return f"{_name(name)} = {short(self.grid[name][i])}"
 
     def render(self, **index) -> Plot:
         """The chosen curve over all the others in grey (log scale)."""
@@ -66,35 +83,14 @@ class CurvePanel(TwinDisplay):
                f"{short(chosen[-1])}.")
         return Plot(fig, alt)
 
-    def widget(self):
-        import ipywidgets as w
-
-        sliders = {k: w.SelectionSlider(options=[(short(v), i) for i, v in enumerate(vals)],
-                                        value=self.index[k], description=self._label(k, 0)
-                                        .split(" = ")[0], style={"description_width": "7em"},
-                                        layout=w.Layout(width="32em"))
-                   for k, vals in self.grid.items()}
-        image = w.Image(value=self.render().png(), format="png",
-                        layout=w.Layout(max_width="100%"))
-
-        def on_change(_):
-            self.index = {k: s.value for k, s in sliders.items()}
-            image.value = self.render().png()
-
-        for s in sliders.values():
-            s.observe(on_change, names="value")
-        return w.VBox([*sliders.values(), image])
-
-    def static_html(self, panel_id: str | None = None) -> str:
-        panel_id = panel_id or new_id()
+    def _spec(self, panel_id: str) -> dict:
+        """The page's Vega-Lite chart: every curve computed at build time, its
+        parameters bound to the page's controls."""
         names = list(self.grid)
         shape = [len(v) for v in self.grid.values()]
         strides = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
         runs = [{"k": k, "loss": _rounded(self.curve(**dict(zip(names, idx))))}
                 for k, idx in enumerate(np.ndindex(*shape))]
-        rows = [control_html(f"{panel_id}-{k}", CONTROLS[k].label if k in CONTROLS else k,
-                             [short(v) for v in vals], self.index[k], vals)
-                for k, vals in self.grid.items()]
         k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(strides))
         y = {"field": "loss", "type": "quantitative", "scale": {"type": "log"},
              "title": self._ylabel()}
@@ -118,16 +114,20 @@ class CurvePanel(TwinDisplay):
                  "encoding": {"x": x, "y": y}},
             ],
         }
-        caption = (f"{self.history.label()}: {self.history.model} on {self.history.data}, "
-                   f"minibatches of {self.history.batch_size}, {self.history.epochs} epochs. "
-                   f"All {len(runs)} settings were trained in one batched run; "
-                   "a control picks one.")
-        alt = f"Interactive plot of the {self._ylabel()} per epoch for the chosen setting"
-        recipe = {"kind": "curves", "controls": names}
-        return figure_html(panel_id, rows, spec, caption, alt, recipe)
+        return spec
+
+    def _caption(self) -> str:
+        runs = int(np.prod([len(v) for v in self.grid.values()]))
+        return (f"{self.history.label()}: {self.history.model} on {self.history.data}, "
+                f"minibatches of {self.history.batch_size}, {self.history.epochs} epochs. "
+                f"All {runs} settings were trained in one batched run; a control picks one.")
 
     def __repr__(self):
         return f"<CurvePanel: {self.history!r}>"
+
+
+def _name(name: str) -> str:
+    return CONTROLS[name].label if name in CONTROLS else name
 
 
 def curves_panel(factory, model, data, *, epochs: int, batch_size: int, **kw) -> CurvePanel:

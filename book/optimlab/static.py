@@ -1,17 +1,18 @@
-"""The kernel-free twins of the panels: HTML controls, a chart and what the page needs.
+"""The page's face of a described panel (:mod:`optimlab.panels`): HTML controls, a
+chart and what the page script needs.
 
-A slider panel's twin (:func:`panel_html`) computes in the page: its HTML carries one
-JSON description of the run (:func:`panel_description`: the controls, the page engine's
-descriptions of the optimizer and the landscape, the start, the contour image) and the
-page script (``assets/optimlab-panels.js`` with ``assets/panel`` and ``assets/engine``)
-runs the optimizer for whatever the reader sets, bit for bit as :func:`optimlab.run`,
-and draws it as plain SVG. The controls are ordinary labelled, keyboard-operable HTML.
-The comparison panel (:meth:`optimlab.compare.ComparisonPanel.description`) computes in
-the page the same way, every contender at once, with the same pieces.
-
-The training-curves panel stays precomputed: its Vega-Lite spec (:func:`figure_html`)
-filters runs computed at build time, Vega binding each parameter to one of the controls
-:func:`control_html` writes.
+:func:`page_html` writes every control of the description as a labelled,
+keyboard-operable HTML input, in the description's order. A panel the page engine runs
+(:class:`~optimlab.panels.PageRun`: the slider and comparison panels) carries one JSON
+description (:func:`panel_description`: the controls, the page engine's descriptions of
+the optimizers and landscapes, the starts, the contour images) from which the page
+script (``assets/optimlab-panels.js`` with ``assets/panel`` and ``assets/engine``)
+computes the runs for whatever the reader sets, bit for bit as :func:`optimlab.run`,
+and draws them as plain SVG; where the engine cannot run the panel, a still picture of
+the chapter's run. A panel of results computed at build time
+(:class:`~optimlab.panels.PageVega`: the training curves) is a Vega-Lite chart
+(:func:`figure_html`) whose parameters are bound to the controls :func:`control_html`
+writes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import functools
 import html
 import inspect
 import io
-import itertools
 import json
 import uuid
 
@@ -30,12 +30,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._format import point as _point
-from .engine import describe_objective, describe_optimizer
 from .objectives import LANDSCAPES
+from .panels import Menu, PageVega, Panel, Slider
 from .plots import compact_png, draw_contour
-from .schedules import Schedule
 from .trajectory import run
-from .widgets import MENU_LABELS
 
 WIDTH, HEIGHT = 560, 300
 
@@ -116,163 +114,77 @@ def new_id() -> str:
     return "olp-" + uuid.uuid4().hex[:8]
 
 
-# ------------------------------------------------------------- slider panels
+# ------------------------------------------------------------- the page's face
 
 #: the blow-up threshold of optimlab.run, which the page engine is handed too
 BLOWUP = inspect.signature(run).parameters["blowup"].default
 
 
-def panel_description(panel) -> dict:
-    """What the page needs to compute and draw ``panel`` (JSON-ready): its title,
-    ``steps``, start ``x0``, ``bounds`` and ``blowup``; the sliders (``name``, ``label``,
-    range ``lo``..``hi``, ``log``, the chapter's ``value``, the ``marks`` it must offer
-    and the ``field`` of the optimizer's description it sets, a path of keys) and menus
-    (``options``, the chapter's ``value``); the fixed arguments; one page-engine
-    optimizer description per combination of menu options
-    (:func:`optimlab.engine.describe_optimizer` at the chapter's values); the
-    landscape (:func:`optimlab.engine.describe_objective`, noise rows included); the
-    contour image. No run: the page computes it. Raises ValueError if the page engine
-    cannot run the panel."""
-    described = [(combo, *_slider_fields(panel, combo))
-                 for combo in _menu_combinations(panel.menus)]
-    fields = described[0][2]
-    if any(f != fields for _, _, f in described):
-        raise ValueError("a slider sets another field of the page engine's description "
-                         "under another menu option")
-    controls = [{"name": name, "label": c.label, "lo": c.lo, "hi": c.hi, "log": c.log,
-                 "value": float(value), "marks": panel.marks.get(name, []),
-                 "field": fields[name]}
-                for name, (c, value) in panel.sliders.items()]
-    menus = [{"name": name, "label": MENU_LABELS.get(name, name), "options": list(options),
-              "value": options[0]} for name, options in panel.menus.items()]
-    optimizers = [{"menus": combo, "optimizer": base} for combo, base, _ in described]
-    return {"title": panel.title or panel.objective.name, "steps": panel.steps,
-            "x0": [float(v) for v in panel.x0],
-            "bounds": [[float(lo), float(hi)] for lo, hi in panel.objective.bounds],
-            "blowup": BLOWUP, "controls": controls, "menus": menus, "fixed": panel.fixed,
-            "optimizers": optimizers,
-            "objective": describe_objective(panel.objective, panel.steps),
-            "contour": contour_png(panel.objective)}
+def slider_json(s: Slider, field) -> dict:
+    """A slider as the page script reads it: range, scale, the chapter's value, its
+    marks and the ``field`` of the engine's description it sets."""
+    return {"name": s.name, "label": s.label, "lo": s.lo, "hi": s.hi, "log": s.log,
+            "value": s.value, "marks": list(s.marks),
+            "field": list(field) if field is not None else None}
 
 
-def _menu_combinations(menus: dict) -> list[dict]:
-    """Every combination of menu options, as ``{name: option}``."""
-    return [dict(zip(menus, combo)) for combo in itertools.product(*menus.values())]
+def menu_json(m: Menu) -> dict:
+    """A menu as the page script reads it: its texts, the chapter's selected."""
+    return {"name": m.name, "label": m.label, "options": list(m.texts), "value": m.texts[0]}
 
 
-def _slider_fields(panel, menus: dict) -> tuple[dict, dict]:
-    """The page engine's description of the optimizer at the chapter's values with the
-    menus set to ``menus``, and each slider's field in it: the path of keys to the one
-    number the slider sets (``["lr"]``, or ``["lr", "T"]`` for the length of a schedule
-    given as ``lr``). Checked: the slider's value sits there unchanged, and moving the
-    slider changes that number alone (so the page may set it)."""
-    base = describe_optimizer(panel.optimizer(**menus))
-    fields = {}
-    for name, (c, value) in panel.sliders.items():
-        probe = next(p for p in (_inside(c, 0.37), _inside(c, 0.71)) if p != float(value))
-        moved = describe_optimizer(panel.optimizer(**menus, **{name: probe}))
-        changed = _changed_leaves(base, moved)
-        if (len(changed) != 1 or _leaf(moved, changed[0]) != probe
-                or _leaf(base, changed[0]) != float(value)):
-            raise ValueError(f"the {name} slider of {factory_name(panel.factory)} does not "
-                             f"set one field of the page engine's description alone")
-        fields[name] = changed[0]
-    return base, fields
+def panel_description(panel: Panel) -> dict:
+    """What the page needs to compute and draw a panel the page engine runs (JSON-ready):
+    the panel's page data (:class:`optimlab.panels.PageRun`) with its sliders
+    (``controls``) and menus from the description's controls. No run: the page computes
+    it. Raises ValueError if the page engine cannot run the panel."""
+    data = dict(panel.spec.page.data())
+    fields = data.pop("fields", {})
+    controls = panel.spec.controls
+    return {**data,
+            "controls": [slider_json(c, fields.get(c.name, c.field)) for c in controls
+                         if isinstance(c, Slider)],
+            "menus": [menu_json(m) for m in controls if isinstance(m, Menu)]}
 
 
-def _inside(c, fraction: float) -> float:
-    """The point ``fraction`` of the way along the control's range (on its scale)."""
-    return float(c.lo * (c.hi / c.lo) ** fraction if c.log else c.lo + fraction * (c.hi - c.lo))
-
-
-def _changed_leaves(a: dict, b: dict, path=()) -> list[list]:
-    """The paths to the values that differ between two descriptions of the same shape."""
-    if a.keys() != b.keys():
-        return [list(path) or ["*"]]
-    out = []
-    for key in a:
-        if isinstance(a[key], dict) and isinstance(b[key], dict):
-            out += _changed_leaves(a[key], b[key], (*path, key))
-        elif a[key] != b[key]:
-            out.append([*path, key])
-    return out
-
-
-def _leaf(described: dict, path: list):
-    for key in path:
-        described = described.get(key) if isinstance(described, dict) else None
-    return described
-
-
-def panel_html(panel, panel_id: str | None = None) -> str:
-    """HTML for the twin of a :class:`~optimlab.widgets.Panel` that computes in the page;
-    a still picture of the chapter's run where the page engine cannot run it."""
+def page_html(panel: Panel, panel_id: str | None = None) -> str:
+    """The page's face of a described panel: its controls as labelled HTML inputs, in
+    the description's order, and the chart; computed in the page
+    (:class:`~optimlab.panels.PageRun`), a still picture of the chapter's run where the
+    page engine cannot run it, or a Vega-Lite chart of results computed at build time
+    (:class:`~optimlab.panels.PageVega`)."""
     panel_id = panel_id or new_id()
+    page = panel.spec.page
+    if isinstance(page, PageVega):
+        rows = [control_html(f"{panel_id}-{g.name}", g.label, list(g.texts), g.index,
+                             list(g.values)) for g in panel.spec.controls]
+        return figure_html(panel_id, rows, page.spec(panel_id), page.caption, page.alt,
+                           page.recipe)
     try:
         description = panel_description(panel)
     except ValueError as err:
         return still_html(panel, panel_id, str(err))
-    rows = [slider_html(panel_id, c) for c in description["controls"]]
-    rows += [menu_html(panel_id, m) for m in description["menus"]]
+    sliders = {c["name"]: c for c in description["controls"]}
+    menus = {m["name"]: m for m in description["menus"]}
+    rows = [slider_html(panel_id, sliders[c.name]) if c.name in sliders
+            else menu_html(panel_id, menus[c.name]) for c in panel.spec.controls]
+    chapter = panel.spec.chapter()
+    runs = panel.spec.compute(chapter)
+    lines = panel.spec.readout(runs)
+    race = description.get("kind") == "comparison"
     body = (f'<div class="optimlab-controls">{"".join(rows)}</div>'
-            + stage_html(panel_id, panel.objective.name)
-            + player_html(panel_id, panel.steps, panel.readout(panel.trajectory()),
-                          f"start x₀ = {_point(panel.x0)}"))
+            + stage_html(panel_id, page.alt, state=page.state)
+            + player_html(panel_id, description["steps"], "" if race else lines[0],
+                          f"start x₀ = {_point(chapter['x0'])}"))
+    if race:
+        body += (f'<ul class="optimlab-statuses" id="{panel_id}-runs" aria-live="polite">'
+                 + "".join(f'<li data-label="{html.escape(label)}">{html.escape(line)}</li>'
+                           for label, line in zip(runs, lines)) + "</ul>")
     data = json.dumps(description, separators=(",", ":")).replace("</", "<\\/")
-    return (f'<figure class="optimlab-panel optimlab-live" id="{panel_id}" '
-            f"data-recipe='{html.escape(json.dumps(_recipe(panel)))}'>{body}"
-            f"<figcaption>{html.escape(_caption(panel))}</figcaption>"
+    return (f'<figure class="optimlab-panel optimlab-live{" optimlab-race" if race else ""}" '
+            f"id=\"{panel_id}\" data-recipe='{html.escape(json.dumps(page.recipe))}'>{body}"
+            f"<figcaption>{html.escape(page.caption())}</figcaption>"
             f'<script type="application/json" class="optimlab-run">{data}</script></figure>')
-
-
-def _recipe(panel) -> dict:
-    """What a test needs to recompute the panel's runs with optimlab from the page alone
-    (the landscape by its name in LANDSCAPES, None if it has none)."""
-    return {"factory": factory_name(panel.factory), "objective": _landscape_key(panel.objective),
-            "noise": float(panel.objective.noise), "seed": int(panel.objective.seed),
-            "x0": [float(v) for v in panel.x0], "steps": panel.steps, "fixed": panel.fixed,
-            "controls": [*panel.sliders, *panel.menus]}
-
-
-#: schedules whose formulas use only + - * / and square roots (the others use cos or a
-#: power, which the browser's maths library may round otherwise than numpy's in the last bit)
-EXACT_SCHEDULES = ("constant", "inverse_sqrt", "warmup")
-
-
-def _caption(panel) -> str:
-    fixed = ", ".join(f"{k}={v}" for k, v in panel.fixed.items())
-    name = factory_name(panel.factory)
-    if not name.isidentifier() or name == "<lambda>":  # a chapter's lambda: say what it builds
-        name = panel.optimizer().label()
-    powers = _powers(panel.optimizer())
-    return (f"{name} on f = {panel.objective.name} from "
-            f"{tuple(float(v) for v in panel.x0)}, {panel.steps} steps"
-            + (f", {fixed}" if fixed else "") +
-            ". Computed in your browser as you move a control, "
-            + ("bit for bit what optimlab.run computes." if not powers else
-               f"what optimlab.run computes to 12 digits ({' and '.join(powers)} comes "
-               "from your browser's maths library)."))
-
-
-def _powers(optimizer) -> list[str]:
-    """What in the optimizer the browser's maths library computes (a cosine or a power,
-    which it may round otherwise than numpy's in the last bit)."""
-    powers = []
-    if not all(kind in EXACT_SCHEDULES for kind in _schedule_kinds(optimizer)):
-        powers.append("the schedule's cosine or power")
-    psi = optimizer.hyperparams.get("momentum_decay") if optimizer.name == "NAdam" else None
-    if psi is not None and 0 < float(psi) < np.inf:
-        powers.append("NAdam's momentum schedule 0.96^(tψ)")
-    return powers
-
-
-def _schedule_kinds(optimizer) -> list[str]:
-    """The kinds of schedule in the optimizer's lr, a warm-up's inner one included."""
-    kinds, lr = [], optimizer.hyperparams.get("lr")
-    while isinstance(lr, Schedule):
-        kinds.append(lr.name)
-        lr = lr.params.get("schedule")
-    return kinds
 
 
 def slider_html(panel_id: str, c: dict) -> str:
@@ -297,12 +209,9 @@ def menu_html(panel_id: str, m: dict) -> str:
             f'<select id="{cid}">{options}</select><span></span>')
 
 
-def stage_html(panel_id: str, name: str, alt: str | None = None, state: bool = True) -> str:
+def stage_html(panel_id: str, alt: str, state: bool = True) -> str:
     """The chart (focusable: the arrow keys move the start point) and, with ``state``,
     the state table."""
-    alt = alt or (f"Contour plot of {name} with the path of the run for the values on the "
-                  "controls. Drag on it, or focus it and press the arrow keys, to move the "
-                  "start point")
     return (f'<div class="optimlab-stage"><div class="optimlab-chart" id="{panel_id}-chart" '
             f'role="application" tabindex="0" aria-label="{html.escape(alt)}" '
             f'aria-describedby="{panel_id}-start {panel_id}-help">'
@@ -331,14 +240,50 @@ def player_html(panel_id: str, steps: int, status: str, start: str) -> str:
             "(Shift: bigger steps, Home: the chapter's start), to move the start.</span></p>")
 
 
-def still_html(panel, panel_id: str, reason: str) -> str:
+def still_html(panel: Panel, panel_id: str, reason: str) -> str:
     """The chapter's run as a still picture, for a panel the page engine cannot run."""
-    tr = panel.trajectory()
-    png = panel._path_figure().render(tr.x)
-    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    alt = f"Contour plot of {panel.objective.name} with the path of the chapter's run"
-    caption = (f"{factory_name(panel.factory)}, {panel.readout(tr)}. This panel's sliders "
-               f"work in Jupyter only: {reason}.")
+    chapter = panel.spec.chapter()
+    runs = panel.spec.compute(chapter)
+    url = ("data:image/png;base64,"
+           + base64.b64encode(panel.spec.draw(chapter, runs)).decode("ascii"))
+    alt = f"Contour plot: {panel.spec.title}, with the path of the chapter's run"
+    caption = (f"{panel.spec.title}, {'; '.join(panel.spec.readout(runs))}. This panel's "
+               f"controls work in Jupyter only: {reason}.")
     return (f'<figure class="optimlab-panel optimlab-still" id="{panel_id}">'
             f'<img src="{url}" alt="{html.escape(alt)}">'
             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+_POW10 = np.array([float(f"1e{i}") for i in range(23)])  # exact doubles up to 1e22
+
+
+def _rounded(values: np.ndarray) -> list:
+    r"""``float(f"{v:.3g}")`` for every value, ``None`` where it is not finite (JSON null),
+    as nested lists of the shape of ``values``.
+
+    Vectorised: with :math:`k = 2 - \lfloor\log_{10}|v|\rfloor`, the three digits are
+    :math:`m = \mathrm{round}(v\,10^k)` and the value is :math:`m / 10^k` (or
+    :math:`m \cdot 10^{-k}`). For :math:`|k| \le 22` both :math:`10^{|k|}` and ``m`` are
+    exact doubles, so that one correctly rounded operation gives the double nearest the
+    decimal, which is what parsing the string gives. Values whose :math:`v\,10^k` lies
+    within 1e-9 of a tie (where the product's rounding could pick the other digit), and
+    values too large or small for the table, take the string path."""
+    shape = np.shape(values)
+    v = np.asarray(values, dtype=float).ravel()
+    finite = np.isfinite(v)
+    a = np.abs(np.where(finite, v, 0.0))
+    with np.errstate(divide="ignore"):
+        k = np.where(a > 0, 2 - np.floor(np.log10(np.where(a > 0, a, 1.0))), 0).astype(int)
+    table = (np.abs(k) <= 22) & finite
+    p = _POW10[np.where(table, np.abs(k), 0)]
+    y = np.where(k >= 0, v * p, v / p)
+    m = np.round(np.where(table, y, 0.0))
+    out = np.where(k >= 0, m / p, m * p)
+    out = np.where(a > 0, out, v)  # zeros (and -0.0) stay as they are
+    frac = np.abs(y - np.trunc(np.where(table, y, 0.0)))
+    slow = finite & (a > 0) & (~table | (np.abs(frac - 0.5) < 1e-9))
+    for i in np.flatnonzero(slow):
+        out[i] = float(f"{v[i]:.3g}")
+    result = out.astype(object)
+    result[~finite] = None
+    return result.reshape(shape).tolist()

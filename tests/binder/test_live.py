@@ -100,7 +100,7 @@ EXPRESSIONS = f"""(() => {{ const out = [];
 # Each slider panel's readout as shown, with the text/plain its output carries.
 READOUTS = f"""{CURRENT}.content.widgets.filter(c => c.model.type === 'code').map(cell => {{
   const plain = cell.model.outputs.toJSON().filter(o => o.data && o.data['{WIDGET}'])
-    .map(o => o.data['text/plain']).filter(t => t && String(t).startsWith('<Panel: '));
+    .map(o => o.data['text/plain']).filter(t => t && String(t).startsWith('<SliderPanel: '));
   const panel = cell.node.querySelector('.jp-OutputArea-output .widget-vbox');
   return [plain.length ? String(plain[0]) : null,
           panel && panel.lastElementChild ? panel.lastElementChild.textContent.trim() : null];
@@ -392,7 +392,7 @@ def _check_panels(page, name):
     if "slider_panel(" in source:
         assert pairs, f"{name}: no slider panel's readout was found to check"
     for plain, shown in pairs:
-        assert shown == plain[len("<Panel: "):-1], (
+        assert shown == plain[len("<SliderPanel: "):-1], (
             f"{name}: a panel shows {shown!r}, its values give {plain!r}")
     boxes = page.locator(".jp-OutputArea-output .widget-vbox input[type=number]")
     if not boxes.count():

@@ -12,7 +12,7 @@ recomputes it with ``optimlab.run`` from the recipe the panel carries in
 * the start point dragged on the chart, and moved with the arrow keys on the focused chart;
 * play (sampled while it plays, and at its end) and the step-t scrubber: the path has
   t + 1 points, the state list is optimlab's state at t (``Trajectory.states``,
-  ``optimizers.effective_step``), the status line is ``Panel.readout`` of the t-step run;
+  ``optimizers.effective_step``), the status line is the slider panel's readout of the t-step run;
 * the chapter's-values button.
 
 The comparison panel (``figure.optimlab-race``) computes every contender in the page:
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import statistics
-import types
 
 import numpy as np
 import pytest
@@ -43,7 +42,7 @@ from optimlab.compare import ComparisonPanel, _readouts
 from optimlab.engine import optimizer_from
 from optimlab.objectives import LANDSCAPES
 from optimlab.optimizers import ADAPTIVE, OneMinusPower, effective_step
-from optimlab.widgets import Panel
+from optimlab.widgets import _readout
 
 from conftest import toc_pages
 
@@ -108,10 +107,6 @@ def _optimlab_run(page: dict, steps: int | None = None):
         optimizer = optimizer_from(page["described"])
     return ol.run(optimizer, _objective(recipe), page["x0"],
                   recipe["steps"] if steps is None else steps)
-
-
-def _readout(tr) -> str:
-    return Panel.readout(types.SimpleNamespace(_last=None), tr)
 
 
 def _close(got, expected, what):
@@ -343,13 +338,13 @@ def _race_panel(page: dict) -> ComparisonPanel:
     panel = ComparisonPanel(contenders, landscapes, recipe["steps"], scales=recipe["scales"],
                             noise=recipe["noise"], seed=recipe["seed"])
     sigma = recipe["noise"][page["noiseOptions"].index(page["values"]["noise"])]
-    panel.values.update(landscape=page["values"]["landscape"], noise=sigma,
-                        scale=page["values"]["scale"])
+    panel.values = panel.checked(landscape=page["values"]["landscape"], noise=sigma,
+                                 scale=page["values"]["scale"])  # another landscape: its start
     return panel
 
 
 def _race(panel: ComparisonPanel, x0, steps: int):
-    obj, _ = panel._objective(panel.values["landscape"], panel.values["noise"])
+    obj = panel._objective(panel.values["landscape"], panel.values["noise"])
     return ol.race(panel.contenders, obj, x0, steps, landscape=panel.values["landscape"],
                    scale=panel.values["scale"])
 

@@ -44,7 +44,7 @@ test('.3g and .1e as Python: ties to even, exponents of two digits at least', ()
 
 test('the status line is Panel.readout for a run of t steps', () => {
   const r = run({ name: 'rmsprop', lr: 0.5, gamma: 0.9, eps: 1e-8 }, BOWL, [-10, 1.5], 50);
-  // Python: <Panel: after 50 steps: x = (-1.9e-08, 0.238), f(x) = 0.283>
+  // Python: <SliderPanel: after 50 steps: x = (-1.9e-08, 0.238), f(x) = 0.283>
   assert.equal(readout(r), 'after 50 steps: x = (-1.9e-08, 0.238), f(x) = 0.283');
   assert.equal(readout(r, 0), 'after 0 steps: x = (-10, 1.5), f(x) = 21.2'); // f = 21.25 exactly: a tie, to even
   assert.equal((21.25).toPrecision(3), '21.3');

@@ -79,6 +79,10 @@ class Engine:
         """The engine's NAdam momentum μₜ for t = 1 .. steps."""
         return self._call({"mu": {"beta1": beta1, "psi": psi}, "steps": steps})
 
+    def positions(self, control: dict) -> list:
+        """The page slider's positions of a control (``positions`` in slider.js)."""
+        return self._call({"positions": control})
+
     def rates(self, schedule: dict, steps: int) -> list:
         """The engine's ηₜ for t = 0 .. steps − 1 of a schedule's description."""
         return self._call({"rates": schedule, "steps": steps})

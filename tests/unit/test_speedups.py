@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import optimlab as ol
 from optimlab.objectives import noise_rows
-from optimlab.widgets import _rounded
+from optimlab.static import _rounded
 
 
 def _reference(values):

@@ -149,11 +149,7 @@ def test_every_chapter_panel_computes_in_the_page():
         for call, assigned in _panel_calls(path):
             if call.func.attr != "slider_panel":
                 continue
-            namespace = {"np": np, "ol": ol}
-            kw = {k.arg: _evaluate(k.value, assigned, namespace) for k in call.keywords
-                  if k.arg != "grids"}
-            panel = ol.slider_panel(*(_evaluate(a, assigned, namespace) for a in call.args), **kw)
-            assert "optimlab-live" in panel.static_html("c"), path.name
+            assert "optimlab-live" in _chapter_panel(call, assigned).static_html("c"), path.name
             found += 1
     assert found >= 6
 
@@ -162,7 +158,6 @@ def test_a_schedule_panel_sets_the_schedules_fields(engine):  # noqa: F811 (the 
     """Sliders for a schedule's parameters (a chapter's lambda) set the fields inside the
     description's lr; set as the page sets them, the engine runs optimlab's run."""
     from optimlab import schedules as S
-    from optimlab.static import _caption
 
     panel = ol.slider_panel(lambda lr, T, warmup: ol.sgd(S.warmup(S.cosine(lr, T), warmup)),
                             ol.noisy(ol.rotated_bowl(), 1.0, 0), [-5.0, -2.0], 40,
@@ -175,8 +170,44 @@ def test_a_schedule_panel_sets_the_schedules_fields(engine):  # noqa: F811 (the 
     js = engine.run(described, d["objective"], [1.0, -1.0], 40, d["blowup"])
     tr = ol.run(panel.optimizer(T=12.5, warmup=3.0), panel.objective, [1.0, -1.0], 40)
     assert_same_run(js, tr)
-    caption = _caption(panel)
+    caption = panel.spec.page.caption()
     assert caption.startswith("SGD(η=warmup(cosine(0.2, T=30), steps=5)) on f = ")
     assert "to 12 digits" in caption
     exact = ol.slider_panel(lambda lr: ol.sgd(S.inverse_sqrt(lr, 10.0)), BOWL, X0, 5, lr=0.1)
-    assert _caption(exact).endswith("bit for bit what optimlab.run computes.")
+    assert exact.spec.page.caption().endswith("bit for bit what optimlab.run computes.")
+
+
+def test_the_live_slider_has_the_page_sliders_positions(engine):  # noqa: F811
+    """Slider.positions (the live face's slider) against slider.js's positions (the
+    page's) for every control, at its ends, at every chapter panel's value and at random
+    values, with random marks: the same number of positions, the same values. Both round
+    to 4 significant digits (log) or 12 decimals (linear) a value computed with the
+    platform's pow, so they can only differ where that value lies within an ulp of a
+    rounding tie; rtol=1e-12 is far below the 1e-4 between neighbouring positions."""
+    from optimlab.static import slider_json
+
+    rng = np.random.default_rng(11)
+    chapter = {s.name: [s.value] for path in sorted((ROOT / "book").glob("*.md"))
+               for call, assigned in _panel_calls(path) if call.func.attr == "slider_panel"
+               for s in _chapter_panel(call, assigned).sliders.values()}
+    checked = 0
+    for name, c in CONTROLS.items():
+        values = [c.lo, c.hi, *chapter.get(name, [])]
+        values += [float(c.lo * (c.hi / c.lo) ** u) if c.log else float(c.lo + u * (c.hi - c.lo))
+                   for u in rng.uniform(0, 1, 6)]
+        for value in values:
+            marks = [float(m) for m in rng.uniform(c.lo, c.hi, 2)]
+            s = c.at(value, marks)
+            py, js = s.positions(), engine.positions(slider_json(s, None))
+            assert len(py) == len(js), f"{name} at {value}: {len(py)} vs {len(js)} positions"
+            np.testing.assert_allclose(py, js, rtol=1e-12, atol=0, err_msg=f"{name} at {value}")
+            assert value in py and all(m in py for m in marks)
+            checked += 1
+    assert checked >= 8 * len(CONTROLS)
+
+
+def _chapter_panel(call, assigned):
+    namespace = {"np": np, "ol": ol}
+    kw = {k.arg: _evaluate(k.value, assigned, namespace) for k in call.keywords
+          if k.arg != "grids"}
+    return ol.slider_panel(*(_evaluate(a, assigned, namespace) for a in call.args), **kw)

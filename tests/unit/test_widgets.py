@@ -1,5 +1,6 @@
-"""Slider panels: callbacks at every corner of every range, the live widget, redraw path
-(the kernel-free twin is tests/unit/test_static.py)."""
+"""Slider panels: callbacks at every corner of every range, the live face, redraw path
+(the page's face is tests/unit/test_static.py); every kind of panel's two faces come
+from its one description."""
 
 import html
 import itertools
@@ -8,7 +9,9 @@ import numpy as np
 import pytest
 
 import optimlab as ol
-from optimlab.widgets import CONTROLS, slider_panel
+from optimlab import training
+from optimlab.panels import Grid, Menu, Slider
+from optimlab.widgets import CONTROLS, _readout, slider_panel
 
 PANELS = {
     "rmsprop": lambda: slider_panel(ol.rmsprop, ol.seed000_bowl(), [-10, 1.5], 50, lr=0.5,
@@ -23,7 +26,7 @@ PANELS = {
 @pytest.mark.parametrize("name", sorted(PANELS))
 def test_callbacks_at_every_corner(name, recwarn):
     panel = PANELS[name]()
-    corners = [(c.lo, c.hi) for c, _ in panel.sliders.values()]
+    corners = [(s.lo, s.hi) for s in panel.sliders.values()]
     menus = [list(v) for v in panel.menus.values()]
     for values in itertools.product(*corners, *menus):
         png = panel.update(**dict(zip(list(panel.sliders) + list(panel.menus), values)))
@@ -54,11 +57,11 @@ def test_live_controls_start_exactly_at_the_chapter_values(name):
     readout is the run of exactly those values."""
     panel = PANELS[name]()
     box = panel.widget()
-    for key, (c, value) in panel.sliders.items():
+    for key, s in panel.sliders.items():
         row = _rows(box)[key]
-        assert row.slider.value == value and row.box.value == value
-        assert value in [v for _, v in row.slider.options]
-    assert box.children[-1].value == html.escape(panel.readout(panel.trajectory()))
+        assert row.slider.value == s.value and row.box.value == s.value
+        assert [v for _, v in row.slider.options] == s.positions()  # the page slider's
+    assert box.children[-1].value == html.escape(_readout(panel.trajectory()))
 
 
 def test_a_typed_value_runs_exactly_and_moves_the_slider_near_it():
@@ -67,8 +70,9 @@ def test_a_typed_value_runs_exactly_and_moves_the_slider_near_it():
     row = _rows(box)["lr"]
     row.box.value = 0.19950001  # between grid positions: the run uses it as typed
     assert panel.values["lr"] == 0.19950001
-    assert abs(np.log(row.slider.value / 0.19950001)) <= np.log(10) / 40 + 1e-12
-    assert box.children[-1].value == html.escape(panel.readout(panel.trajectory()))
+    # the nearest position: within half a step of 1/100 decade (and 4-digit rounding)
+    assert abs(np.log(row.slider.value / 0.19950001)) <= np.log(10) / 200 + 5e-4
+    assert box.children[-1].value == html.escape(_readout(panel.trajectory()))
 
 
 def test_a_bad_typed_value_is_refused_and_said():
@@ -101,16 +105,16 @@ def test_every_control_has_a_sane_range():
             assert c.lo > 0
 
 
-def test_a_slider_move_computes_the_run_once(monkeypatch):
-    panel = PANELS["momentum"]()
-    box = panel.widget()
+def test_a_slider_move_computes_the_run_once():
     calls = []
-    original = panel.trajectory
-    monkeypatch.setattr(panel, "trajectory", lambda **v: calls.append(v) or original(**v))
+    panel = slider_panel(lambda **kw: calls.append(kw) or ol.momentum(**kw), ol.seed004_bowl(),
+                         [-5, -2], 30, lr=0.1, beta=0.5)
+    box = panel.widget()
+    calls.clear()
     row = _rows(box)["lr"]
     row.slider.value = row.slider.options[5][1]
     assert len(calls) == 1  # the image and the readout share one run
-    assert box.children[-1].value == panel.readout(original())
+    assert box.children[-1].value == _readout(panel.trajectory())
 
 
 def test_the_start_point_is_a_control_of_the_live_panel():
@@ -122,12 +126,88 @@ def test_the_start_point_is_a_control_of_the_live_panel():
     chapter, before = panel.x0.copy(), image.value
     start.boxes[1].value = -1.0
     assert list(panel.x0) == [chapter[0], -1.0] and image.value != before
-    assert text.value == html.escape(panel.readout(ol.run(panel.optimizer(), panel.objective,
-                                                          [chapter[0], -1.0], panel.steps)))
+    assert text.value == html.escape(_readout(ol.run(panel.optimizer(), panel.objective,
+                                                     [chapter[0], -1.0], panel.steps)))
     lo, hi = panel.objective.bounds[0]
     start.boxes[0].value = hi + 1.0  # off the chart: refused, the box and the run unchanged
     assert start.boxes[0].value == chapter[0] and list(panel.x0) == [chapter[0], -1.0]
     assert "x0[0] must be in" in text.value
     start.reset.click()
     assert list(panel.x0) == list(chapter) and [b.value for b in start.boxes] == list(chapter)
-    assert text.value == html.escape(panel.readout(panel.trajectory()))
+    assert text.value == html.escape(_readout(panel.trajectory()))
+
+
+def _comparison():
+    contenders = {"SGD": (ol.sgd, {"lr": {"bowl": 0.15, "rosenbrock": 1e-3}}),
+                  "Adam": (ol.adam, {"lr": 0.1})}
+    landscapes = {"bowl": (ol.seed000_bowl(), [-10.0, 1.5]),
+                  "rosenbrock": (ol.rosenbrock(), [-1.5, 2.0])}
+    return ol.comparison_panel(contenders, landscapes, 20, scales=(0.5, 1.0, 2.0),
+                               noise=(0.0, 0.5))
+
+
+def _curves():
+    data = training.load("diabetes")
+    return ol.curves_panel(ol.rmsprop, training.linear_regression(data.n_features), data,
+                           epochs=2, batch_size=64, lr=[0.01, 0.1], gamma=[0.5, 0.9], eps=1e-6)
+
+
+KINDS = {"slider": PANELS["rmsprop"], "comparison": _comparison, "curves": _curves}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_both_faces_come_from_the_one_description(kind):
+    """Every control of a panel's description is a control of its live face and of its
+    page's face, in the same order, at the chapter's value; a start point, if described,
+    is a control of both."""
+    panel = KINDS[kind]()
+    assert isinstance(panel, ol.Panel) and panel.spec.controls
+    box, page = panel.widget(), panel.static_html("k")
+    rows = [getattr(c, "name_", None) for c in box.children]
+    names = [c.name for c in panel.spec.controls]
+    assert rows[:len(names)] == names
+    for c in panel.spec.controls:
+        assert f'<label for="k-{c.name}">' in page, c.name
+        row = _rows(box)[c.name]
+        if isinstance(c, Slider):
+            assert row.slider.value == c.value and [v for _, v in row.slider.options] == \
+                c.positions()
+        elif isinstance(c, Menu):
+            assert row.value == c.value and [t for t, _ in row.options] == list(c.texts)
+        else:
+            assert isinstance(c, Grid) and row.value == c.index
+            assert [t for t, _ in row.options] == list(c.texts)
+    assert ("x0" in rows) == (panel.spec.start is not None) == ('role="application"' in page)
+
+
+def test_the_live_comparison_has_the_pages_controls():
+    """The step-size scale takes any value in its range (typed, or the page slider's
+    positions, the scales among them); the start point is a control, and another
+    landscape starts at its own start."""
+    panel = _comparison()
+    box = panel.widget()
+    rows, image, text = _rows(box), box.children[-2], box.children[-1]
+    assert {0.5, 1.0, 2.0} <= {v for _, v in rows["scale"].slider.options}
+    before = image.value
+    rows["scale"].box.value = 1.37
+    assert panel.values["scale"] == 1.37 and image.value != before
+    assert text.value == html.escape(panel.readout())
+    rows["x0"].boxes[0].value = -4.0
+    assert list(panel.values["x0"]) == [-4.0, 1.5]
+    assert text.value == html.escape("; ".join(
+        f"{k}: f = {ol.plots._fmt(float(tr.loss[-1]))}"
+        for k, tr in ol.race(panel.contenders, ol.seed000_bowl(), [-4.0, 1.5], 20,
+                             landscape="bowl", scale=1.37).items()))
+    rows["landscape"].value = "rosenbrock"
+    assert [b.value for b in rows["x0"].boxes] == [-1.5, 2.0] == list(panel.values["x0"])
+    rows["scale"].box.value = 9.0  # outside [0.5, 2]: refused and said
+    assert panel.values["scale"] == 1.37 and "scale must be in [0.5, 2]" in text.value
+
+
+def test_the_live_curves_panel_picks_a_curve():
+    panel = _curves()
+    box = panel.widget()
+    image, before = box.children[-1], box.children[-1].value
+    _rows(box)["lr"].value = 0
+    assert panel.index == {"lr": 0, "gamma": 1} and image.value != before
+    assert image.value == panel.render(lr=0, gamma=1).png()
