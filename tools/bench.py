@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book"))
 
 import optimlab as ol  # noqa: E402
-from optimlab.live import full_redraw_png  # noqa: E402
+from optimlab.plots import draw_contour, draw_path  # noqa: E402
 from optimlab.widgets import slider_panel  # noqa: E402
 
 LRS = np.geomspace(1e-3, 1.0, 100)
@@ -97,6 +97,25 @@ def bench_sweep():
             ("  Python loop over settings, seed 000 style", t_loop),
             ("  ratio loop / sweep", t_loop / t_sweep),
             ("  ratio sweep / bare numpy (bookkeeping overhead)", t_sweep / t_bare)]
+
+
+def full_redraw_png(objective, tr, title: str) -> bytes:
+    """What a panel that redraws everything does on every move (ipywidgets' ``interact``):
+    a new figure, contour and path."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    draw_contour(ax, objective)
+    draw_path(ax, tr.x, 0, None)
+    ax.set_title(title)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
 
 
 def bench_slider(moves=40):

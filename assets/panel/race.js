@@ -59,7 +59,8 @@ export class RacePanel extends LivePanel {
       this.chart = this.makeChart();
     }
     const { steps, blowup, contenders, menus } = this.desc;
-    const objective = this.landscape.objectives[menus[1].options.indexOf(this.values.noise)];
+    const noise = menus.find((m) => m.name === 'noise');
+    const objective = this.landscape.objectives[noise.options.indexOf(this.values.noise)];
     try {
       this.runs = contenders.map((c) =>
         run(scaled(c, this.landscape.name, this.values.scale), objective, this.x0, steps, { blowup }));

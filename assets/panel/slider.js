@@ -1,7 +1,7 @@
 // The positions of a panel's range input: every value the slider can take, so that a
 // slider is an index into a sorted list. The list always holds the chapter's value and
-// the chapter's marks (Panel's `grids`) exactly, so the panel starts at exactly the
-// chapter's values and can land on the values the chapter discusses; between them, a
+// the chapter's marks (`slider_panel(grids=...)`) exactly, so the panel starts at exactly
+// the chapter's values and can land on the values the chapter discusses; between them, a
 // fine regular grid through the chapter's value: PER_DECADE positions a decade on a log
 // scale (each rounded to 4 significant digits, so the number box shows a short value
 // that is exactly the value run), steps of a power of ten on a linear one (about

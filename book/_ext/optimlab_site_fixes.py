@@ -47,7 +47,7 @@ HTML_FIXES = [
     (re.compile(r'<link[^>]*href="[^"]*scripts/fontawesome\.js[^"]*"[^>]*>\s*'), ""),
     (re.compile(r'<script[^>]*src="[^"]*scripts/fontawesome\.js[^"]*"[^>]*></script>\s*'), ""),
     # Widget state is only read by the ipywidgets JavaScript, which the static site does
-    # not load (each panel shows its kernel-free twin instead).
+    # not load (each panel shows its page face instead).
     (re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>',
                 re.S), ""),
     # Figures below the fold load as the reader scrolls, not before the page is usable.

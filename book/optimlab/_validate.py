@@ -166,3 +166,16 @@ def point(name: str, value, dim: int) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must be finite, got {name}={value!r}")
     return arr
+
+
+def start(name: str, value, bounds) -> np.ndarray:
+    """One start point inside ``bounds`` (a chart's axes, ``[(lo, hi), ...]``)."""
+    x0 = point(name, value, len(bounds))
+    if x0.ndim != 1:
+        raise ValueError(f"{name} must be one start point of shape ({len(bounds)},), "
+                         f"got shape {x0.shape}")
+    for i, (v, (lo, hi)) in enumerate(zip(x0, bounds)):
+        if not lo <= v <= hi:
+            raise ValueError(f"{name}[{i}] must be in [{lo:g}, {hi:g}] (the chart's axis), "
+                             f"got {name}[{i}]={float(v)!r}")
+    return x0

@@ -105,14 +105,15 @@ class ComparisonPanel(Panel):
                       Menu("noise", "gradient noise", tuple(self.noise),
                            tuple(_noise_label(s) for s in self.noise)),
                       Slider("scale", "step-size scale", min(self.scales), max(self.scales),
-                             True, 1.0, tuple(sorted(set(self.scales))), ("lr",))),
+                             True, 1.0, tuple(sorted(set(self.scales))))),
             compute=self._race,
             draw=self._draw,
             readout=_readouts,
             start=Start(chapter=lambda values: self.landscapes[values["landscape"]][1],
-                        bounds=lambda values: self.landscapes[values["landscape"]][0].bounds),
+                        bounds=lambda values: self.landscapes[values["landscape"]][0].bounds,
+                        depends=("landscape",)),
             page=PageRun(data=self.description, caption=self._caption, state=False,
-                         recipe=self._recipe(),
+                         several=True, recipe=self._recipe(),
                          alt=("Contour plot of the chosen landscape with the paths of "
                               + ", ".join(self.contenders) + " for the values on the "
                               "controls. Drag on it, or focus it and press the arrow keys, "
@@ -130,8 +131,8 @@ class ComparisonPanel(Panel):
                     scale=values["scale"])
 
     def runs(self, **values) -> dict[str, Trajectory]:
-        """Every contender's run for the current values (updated by ``values``; another
-        landscape starts at its own start)."""
+        """Every contender's run for the current values (updated by ``values``, each
+        checked by its control; another landscape starts at its own start)."""
         return self.result(**values)
 
     def _draw(self, values: dict, runs: dict[str, Trajectory]) -> bytes:
@@ -202,10 +203,7 @@ def _landscapes(landscapes) -> dict:
             raise ValueError(f"landscapes[{name!r}] must be a pair (objective, x0), got {entry!r}")
         obj, x0 = entry
         _two_d(obj)
-        x0 = check.point(f"landscapes[{name!r}] x0", x0, obj.dim)
-        if x0.ndim != 1:
-            raise ValueError(f"landscapes[{name!r}] x0 must be one point, got shape {x0.shape}")
-        out[name] = (obj, x0)
+        out[name] = (obj, check.start(f"landscapes[{name!r}] x0", x0, obj.bounds))
     return out
 
 

@@ -86,7 +86,7 @@ class CurvePanel(Panel):
     def _spec(self, panel_id: str) -> dict:
         """The page's Vega-Lite chart: every curve computed at build time, its
         parameters bound to the page's controls."""
-        names = list(self.grid)
+        names, chapter = list(self.grid), self.spec.chapter()
         shape = [len(v) for v in self.grid.values()]
         strides = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
         runs = [{"k": k, "loss": _rounded(self.curve(**dict(zip(names, idx))))}
@@ -102,7 +102,7 @@ class CurvePanel(Panel):
         spec = {
             "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
             "width": 560, "height": 300, "padding": 5, "title": self.title,
-            "params": [{"name": f"c{i}", "value": self.index[k],
+            "params": [{"name": f"c{i}", "value": chapter[k],
                         "bind": {"element": f"#{panel_id}-{k}"}} for i, k in enumerate(names)],
             "data": {"values": runs},
             "layer": [

@@ -7,7 +7,8 @@ a slider over the page slider's own positions beside a box that takes any value 
 above three options); a :class:`~optimlab.panels.Grid` a slider over its settings; the
 start point a box per coordinate and a button back to the chapter's start. A move
 computes once and redraws only what changed (:class:`PathFigure`: the contour is drawn
-once); a refused value is said in the readout and the control goes back.
+once); a refused typed value (or start) is said in the readout and its box goes back.
+A button sets every control and the start back to the chapter's.
 """
 
 from __future__ import annotations
@@ -18,24 +19,27 @@ import itertools
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
 from .objectives import Objective
 from .panels import Grid, Menu, Panel, Slider
 from .plots import _last_finite, draw_contour, draw_path, new_figure
-from .trajectory import Trajectory
 
 STYLE = {"description_width": "7em"}
 
 
 def widget(panel: Panel):
-    """The live panel: ``VBox([*control rows, start row, image, readout])``."""
+    """The live panel: ``VBox([*control rows, start row, reset, image, readout])``, each
+    control at the panel's current value."""
     import ipywidgets as w
 
     image = w.Image(value=panel.update(), format="png", layout=w.Layout(max_width="100%"))
     text = w.HTML(value=html.escape(panel.readout()))
     rows = []
+
+    def sync():
+        for row in rows:
+            row.sync()
 
     def move(name, value) -> bool:
         try:
@@ -44,15 +48,23 @@ def widget(panel: Panel):
             text.value = html.escape(str(err))
             return False
         text.value = html.escape(panel.readout())
-        for row in rows:  # another landscape moves the start
-            getattr(row, "sync", lambda: None)()
+        sync()  # another landscape moves the start
         return True
 
+    def chapter(_):
+        image.value = panel.update(**panel.spec.chapter())
+        text.value = html.escape(panel.readout())
+        sync()
+
     makers = {Slider: _slider_row, Menu: _menu_row, Grid: _grid_row}
-    rows += [makers[type(c)](w, c, move) for c in panel.spec.controls]
+    rows += [makers[type(c)](w, c, panel, move) for c in panel.spec.controls]
     if panel.spec.start is not None:
         rows.append(_start_row(w, panel, move))
-    return w.VBox([*rows, image, *([text] if panel.spec.readout else [])])
+    reset = w.Button(description="chapter's values",
+                     tooltip="every control and the start back to the chapter's")
+    reset.on_click(chapter)
+    reset.name_ = "reset"
+    return w.VBox([*rows, reset, image, *([text] if panel.spec.readout else [])])
 
 
 class _Busy:
@@ -68,70 +80,70 @@ class _Busy:
         self.on = False
 
 
-def _slider_row(w, c: Slider, move):
+def _slider_row(w, c: Slider, panel: Panel, move):
     """A slider over ``c.positions()`` beside a box for any value, kept in step: the
-    slider sends its exact position, the box what was typed; each move runs once."""
-    grid = c.positions()
-    slider = w.SelectionSlider(options=[(f"{v:.4g}", v) for v in grid], value=c.value,
-                               description=c.label, continuous_update=True, style=STYLE,
+    slider sends its exact position, the box what was typed (a refused value is said in
+    the readout and the box goes back); each move runs once."""
+    value = panel.values[c.name]
+    slider = w.SelectionSlider(options=[(f"{v:.4g}", v) for v in c.positions()],
+                               value=c.nearest(value), description=c.label,
+                               continuous_update=True, style=STYLE,
                                layout=w.Layout(width="28em"))
-    box = w.FloatText(value=c.value, continuous_update=False, layout=w.Layout(width="8em"),
+    box = w.FloatText(value=value, continuous_update=False, layout=w.Layout(width="8em"),
                       tooltip=f"any {c.label} from {c.lo:g} to {c.hi:g}: type it, press Enter")
     busy = _Busy()
 
+    def sync():
+        with busy:
+            box.value = panel.values[c.name]
+            slider.value = c.nearest(box.value)
+
     def from_slider(change):
-        if not busy.on and move(c.name, change["new"]):
-            with busy:
-                box.value = change["new"]
+        if not busy.on:
+            move(c.name, change["new"])
 
     def from_box(change):
-        if busy.on:
-            return
-        with busy:
-            if move(c.name, change["new"]):
-                slider.value = nearest(grid, change["new"], c.log)
-            else:
-                box.value = change["old"]
+        if not busy.on and not move(c.name, change["new"]):
+            sync()
 
     slider.observe(from_slider, names="value")
     box.observe(from_box, names="value")
     row = w.HBox([slider, box])
-    row.name_, row.slider, row.box = c.name, slider, box
+    row.name_, row.slider, row.box, row.sync = c.name, slider, box, sync
     return row
 
 
-def nearest(grid: list, value: float, log: bool) -> float:
-    """The position nearest ``value`` (by ratio on a log scale); a value past either end
-    goes to that end (``nearest`` in ``assets/panel/slider.js``)."""
-    if value <= grid[0]:
-        return grid[0]
-    if value >= grid[-1]:
-        return grid[-1]
-    g = np.asarray(grid)
-    distance = np.abs(np.log(g / value)) if log else np.abs(g - value)
-    return grid[int(np.argmin(distance))]
-
-
-def _menu_row(w, m: Menu, move):
+def _menu_row(w, m: Menu, panel: Panel, move):
     kind = w.ToggleButtons if len(m.options) <= 3 else w.Dropdown
-    menu = kind(options=list(zip(m.texts, m.options)), value=m.value, description=m.label,
-                style=STYLE)
-    menu.observe(lambda change: move(m.name, change["new"]), names="value")
-    menu.name_ = m.name
-    return menu
+    menu = kind(options=list(zip(m.texts, m.options)), value=panel.values[m.name],
+                description=m.label, style=STYLE)
+    return _chooser(menu, m.name, panel, move)
 
 
-def _grid_row(w, g: Grid, move):
-    slider = w.SelectionSlider(options=list(zip(g.texts, range(len(g.values)))), value=g.index,
-                               description=g.label, style=STYLE, layout=w.Layout(width="32em"))
-    slider.observe(lambda change: move(g.name, change["new"]), names="value")
-    slider.name_ = g.name
-    return slider
+def _grid_row(w, g: Grid, panel: Panel, move):
+    slider = w.SelectionSlider(options=list(zip(g.texts, range(len(g.values)))),
+                               value=panel.values[g.name], description=g.label, style=STYLE,
+                               layout=w.Layout(width="32em"))
+    return _chooser(slider, g.name, panel, move)
+
+
+def _chooser(chooser, name: str, panel: Panel, move):
+    """A menu or grid slider: every choice runs once; ``sync`` shows the panel's value."""
+    busy = _Busy()
+
+    def sync():
+        with busy:
+            chooser.value = panel.values[name]
+
+    chooser.observe(lambda change: busy.on or move(name, change["new"]), names="value")
+    chooser.name_, chooser.sync = name, sync
+    return chooser
 
 
 def _start_row(w, panel: Panel, move):
     """The start point: a box per coordinate (any value on the chart's axis, Enter
-    applies), and a button back to the chapter's start (of the landscape shown)."""
+    applies; one off the chart is said in the readout and the box goes back), and a
+    button back to the chapter's start (of the landscape shown)."""
     boxes = [w.FloatText(value=float(v), description=f"start x{'₁₂'[i]}",
                          continuous_update=False, style=STYLE, layout=w.Layout(width="16em"),
                          tooltip=f"start coordinate {i + 1}: type it and press Enter")
@@ -144,12 +156,9 @@ def _start_row(w, panel: Panel, move):
             for b, v in zip(boxes, panel.values["x0"]):
                 b.value = float(v)
 
-    def from_box(change):
-        if busy.on:
-            return
-        if not move("x0", [b.value for b in boxes]):
-            with busy:
-                change["owner"].value = change["old"]
+    def from_box(_):
+        if not busy.on and not move("x0", [b.value for b in boxes]):
+            sync()
 
     for b in boxes:
         b.observe(from_box, names="value")
@@ -198,17 +207,4 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
     img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buf = io.BytesIO()
     img.save(buf, format="png", compress_level=1)
-    return buf.getvalue()
-
-
-def full_redraw_png(objective: Objective, tr: Trajectory, title: str) -> bytes:
-    """What ``interact`` does on every move: a new figure, contour and path (for the bench)."""
-    fig = Figure(figsize=(6.4, 4.2), layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.subplots()
-    draw_contour(ax, objective)
-    draw_path(ax, tr.x, 0, None)
-    ax.set_title(title)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
     return buf.getvalue()

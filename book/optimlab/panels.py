@@ -38,8 +38,7 @@ PER_DECADE, LINEAR_POSITIONS = 100, 1000
 class Slider:
     """A number the reader sets: any value in ``[lo, hi]`` (typed), or one of the
     slider's :meth:`positions`; ``value`` is the chapter's, ``marks`` the values the
-    chapter discusses, ``field`` the path of keys of the number it sets in the page
-    engine's description (None: the panel's page part says)."""
+    chapter discusses."""
 
     name: str
     label: str
@@ -48,7 +47,6 @@ class Slider:
     log: bool
     value: float
     marks: tuple[float, ...] = ()
-    field: tuple[str, ...] | None = None
 
     def positions(self) -> list[float]:
         """The slider's positions, sorted and distinct: a regular grid through ``value``
@@ -69,6 +67,16 @@ class Slider:
             grid = [v if k == 0 else _clamp(float(f"{v + k * step:.12f}"), lo, hi)
                     for k in range(first, last + 1)]
         return sorted({g for g in [*grid, *self.marks, v] if lo <= g <= hi})
+
+    def nearest(self, value: float) -> float:
+        """The position nearest ``value`` (by ratio on a log scale); a value past either
+        end goes to that end (``nearest`` in ``assets/panel/slider.js``)."""
+        grid = self.positions()
+        if value <= grid[0] or value >= grid[-1]:
+            return grid[0] if value <= grid[0] else grid[-1]
+        g = np.asarray(grid)
+        distance = np.abs(np.log(g / value)) if self.log else np.abs(g - value)
+        return grid[int(np.argmin(distance))]
 
     def checked(self, value) -> float:
         """``value`` as a float, or a ValueError naming the slider and its range."""
@@ -98,10 +106,18 @@ class Menu:
         return self.options[0]
 
     def checked(self, value):
-        if value not in self.options:
-            raise ValueError(f"{self.name} must be one of {list(self.options)!r}, "
-                             f"got {self.name}={value!r}")
-        return value
+        """The option ``value`` is (a string for a string, a number equal to a number
+        option), or a ValueError naming the menu and its options."""
+        for option in self.options:
+            if isinstance(option, str):
+                same = isinstance(value, str) and value == option
+            else:
+                same = (isinstance(value, (int, float, np.integer, np.floating))
+                        and not isinstance(value, (bool, np.bool_)) and value == option)
+            if same:
+                return option
+        raise ValueError(f"{self.name} must be one of {list(self.options)!r}, "
+                         f"got {self.name}={value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,22 +145,16 @@ Control = Slider | Menu | Grid
 @dataclasses.dataclass(frozen=True)
 class Start:
     """The start point as a control: the chapter's start and the chart's axes, both for
-    the values of the other controls (a landscape menu picks them)."""
+    the values of the controls named in ``depends`` (a landscape menu picks them); a
+    change of one of those starts again at the chapter's start."""
 
     chapter: Callable[[dict], np.ndarray]
     bounds: Callable[[dict], list]
+    depends: tuple[str, ...] = ()
 
     def checked(self, x0, values: dict) -> np.ndarray:
-        bounds = self.bounds(values)
-        x0 = check.point("x0", x0, len(bounds))
-        if x0.ndim != 1:
-            raise ValueError(f"x0 must be one start point of shape ({len(bounds)},), "
-                             f"got shape {x0.shape}")
-        for i, (v, (lo, hi)) in enumerate(zip(x0, bounds)):
-            if not lo <= v <= hi:
-                raise ValueError(f"x0[{i}] must be in [{lo:g}, {hi:g}] (the chart's axis), "
-                                 f"got x0[{i}]={float(v)!r}")
-        return x0
+        """``x0`` as one point on the chart of ``values``, or a ValueError naming it."""
+        return check.start("x0", x0, self.bounds(values))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,13 +164,14 @@ class PageRun:
     still picture; its ``"fields"``, if given, are the sliders' fields in the engine's
     description); ``caption()`` says what the page computes, ``alt`` describes the
     chart, ``recipe`` lets a test recompute the page's runs, ``state`` shows the
-    optimizer's state beside the chart."""
+    optimizer's state beside the chart; with ``several`` runs, a status line each."""
 
     data: Callable[[], dict]
     caption: Callable[[], str]
     alt: str
     recipe: dict
     state: bool = True
+    several: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,10 +200,10 @@ class PanelSpec:
     start: Start | None = None
 
     def chapter(self) -> dict:
-        """The chapter's values (and start)."""
+        """The chapter's values (and start, checked: it must be on the chart)."""
         values = {c.name: c.value for c in self.controls}
         if self.start is not None:
-            values["x0"] = np.asarray(self.start.chapter(values), dtype=float)
+            values["x0"] = self.start.checked(self.start.chapter(values), values)
         return values
 
 
@@ -222,8 +233,8 @@ class Panel:
         if start is not None:
             if "x0" in values:
                 new["x0"] = start.checked(values["x0"], new)
-            elif not np.array_equal(start.chapter(new), start.chapter(self.values)):
-                new["x0"] = np.asarray(start.chapter(new), dtype=float)
+            elif any(new[k] != self.values[k] for k in start.depends):
+                new["x0"] = start.checked(start.chapter(new), new)
         return new
 
     def result(self, **values):
@@ -237,10 +248,6 @@ class Panel:
         png = self.spec.draw(new, result)
         self.values, self._last = new, result
         return png
-
-    def move_start(self, x0) -> bytes:
-        """Run from ``x0`` (inside the chart's axes) with the current values."""
-        return self.update(x0=x0)
 
     def current(self):
         """The result of the current values (computed once)."""

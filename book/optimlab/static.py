@@ -78,13 +78,8 @@ def factory_name(factory) -> str:
     return getattr(factory, "__name__", repr(factory))
 
 
-def control_html(cid: str, label: str, labels: list, index: int, values=None) -> str:
-    """One labelled control: a range input over grid indices (``values`` given) or a menu."""
-    if values is None:
-        options = "".join(f'<option value="{i}"{" selected" if i == index else ""}>'
-                          f"{html.escape(str(v))}</option>" for i, v in enumerate(labels))
-        return (f'<label for="{cid}">{html.escape(label)}</label>'
-                f'<select id="{cid}">{options}</select><span></span>')
+def control_html(cid: str, label: str, labels: list, index: int, values: list) -> str:
+    """One labelled range input over the indices of ``values`` (shown as ``labels``)."""
     current = str(labels[index])
     return (f'<label for="{cid}">{html.escape(label)}</label>'
             f'<input type="range" id="{cid}" min="0" max="{len(labels) - 1}" step="1" '
@@ -96,7 +91,8 @@ def control_html(cid: str, label: str, labels: list, index: int, values=None) ->
 
 def figure_html(panel_id: str, rows: list[str], spec: dict, caption: str, alt: str,
                 recipe: dict) -> str:
-    """The twin's ``<figure>``: controls, chart container, caption and the JSON spec."""
+    """A precomputed panel's ``<figure>``: controls, chart container, caption and the
+    Vega-Lite spec."""
     spec_json = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
     return (
         f'<figure class="optimlab-panel" id="{panel_id}" '
@@ -120,9 +116,11 @@ def new_id() -> str:
 BLOWUP = inspect.signature(run).parameters["blowup"].default
 
 
-def slider_json(s: Slider, field) -> dict:
+def slider_json(s: Slider, field=None) -> dict:
     """A slider as the page script reads it: range, scale, the chapter's value, its
-    marks and the ``field`` of the engine's description it sets."""
+    marks and the ``field`` of the engine's description it sets (a path of keys; None
+    where the page sets no field, as the comparison's scale, which multiplies each
+    contender's step size)."""
     return {"name": s.name, "label": s.label, "lo": s.lo, "hi": s.hi, "log": s.log,
             "value": s.value, "marks": list(s.marks),
             "field": list(field) if field is not None else None}
@@ -142,7 +140,7 @@ def panel_description(panel: Panel) -> dict:
     fields = data.pop("fields", {})
     controls = panel.spec.controls
     return {**data,
-            "controls": [slider_json(c, fields.get(c.name, c.field)) for c in controls
+            "controls": [slider_json(c, fields.get(c.name)) for c in controls
                          if isinstance(c, Slider)],
             "menus": [menu_json(m) for m in controls if isinstance(m, Menu)]}
 
@@ -171,7 +169,7 @@ def page_html(panel: Panel, panel_id: str | None = None) -> str:
     chapter = panel.spec.chapter()
     runs = panel.spec.compute(chapter)
     lines = panel.spec.readout(runs)
-    race = description.get("kind") == "comparison"
+    race = page.several
     body = (f'<div class="optimlab-controls">{"".join(rows)}</div>'
             + stage_html(panel_id, page.alt, state=page.state)
             + player_html(panel_id, description["steps"], "" if race else lines[0],

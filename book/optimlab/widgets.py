@@ -74,7 +74,8 @@ def slider_panel(factory: Callable[..., Optimizer], objective: Objective, x0, st
     tuples of strings become menus, flags, strings and None are fixed; anything else is
     refused. ``grids`` gives a slider values to stop at exactly (``{"lr": [0.19, 0.2]}``:
     those the chapter discusses), beside its fine grid through the chapter's value."""
-    return SliderPanel(factory, objective, x0, steps, params, title=title, grids=grids or {})
+    return SliderPanel(factory, objective, x0, steps, params, title=title,
+                       grids={} if grids is None else grids)
 
 
 class SliderPanel(Panel):
@@ -86,16 +87,13 @@ class SliderPanel(Panel):
             raise TypeError(f"factory must be an optimizer factory such as sgd, got {factory!r}")
         _two_d(objective)
         self.factory, self.objective = factory, objective
-        x0 = check.point("x0", x0, objective.dim)
-        if x0.ndim != 1:
-            raise ValueError(f"x0 must be one start point of shape ({objective.dim},), "
-                             f"got shape {x0.shape}")
+        x0 = check.start("x0", x0, objective.bounds)
         self.steps = check.steps("steps", steps)
         self.title = title or objective.name
         numbers, self.menus, self.fixed = {}, {}, {}
         for name, value in params.items():
             _classify(name, value, numbers, self.menus, self.fixed)
-        marks = _marks(grids or {}, numbers)
+        marks = _marks({} if grids is None else grids, numbers)
         self.sliders = {name: CONTROLS[name].at(v, marks.get(name, ()))
                         for name, v in numbers.items()}
         chapter = {**numbers, **{k: v[0] for k, v in self.menus.items()}}
@@ -124,12 +122,14 @@ class SliderPanel(Panel):
         return self.values["x0"]
 
     def optimizer(self, **values) -> Optimizer:
-        """The optimizer of the current values (updated by ``values``)."""
-        return self.factory(**self.fixed, **{**self._settings(self.values), **values})
+        """The optimizer of the current values (updated by ``values``, each checked by
+        its control)."""
+        return self.factory(**self.fixed, **self._settings(self.checked(**values)))
 
     def trajectory(self, **values) -> Trajectory:
-        """The run of the current values (updated by ``values``)."""
-        return run(self.optimizer(**values), self.objective, self.x0, self.steps)
+        """The run of the current values (updated by ``values``, each checked by its
+        control, ``x0`` too)."""
+        return self.result(**values)[self.title]
 
     def _settings(self, values: dict) -> dict:
         return {k: values[k] for k in [*self.sliders, *self.menus]}

@@ -46,6 +46,8 @@ from optimlab.widgets import _readout
 
 from conftest import toc_pages
 
+#: how long a run plays in the tests (readers get 4 s): the same frames, less waiting
+PLAY_SECONDS = 1.5
 RTOL = 1e-12
 FRAME_BUDGET_MS = 16.0
 RACE_BUDGET_MS = 33.0  # six optimizers: two frames
@@ -262,9 +264,13 @@ def _check_play_and_scrub(page, pid, before):
     assert not now["playing"] and now["t"] == steps, "play runs to the last step and stops"
     assert seen[0] < steps and len(set(seen)) > 2, f"play showed the steps {seen}"
     _check(now, "after play")
-    page.click(f"#{pid}-play")  # play again, then pause it half way
-    page.wait_for_function(f"() => window.optimlabPanels['{pid}'].t >= {steps // 3}")
+    # play again, slowly (a busy machine must not finish the run before the click that
+    # pauses it lands), then pause it part way
+    page.evaluate("() => { window.optimlabPlaySeconds = 60; }")
     page.click(f"#{pid}-play")
+    page.wait_for_function(f"() => window.optimlabPanels['{pid}'].t >= {max(1, steps // 20)}")
+    page.click(f"#{pid}-play")
+    page.evaluate("(s) => { window.optimlabPlaySeconds = s; }", PLAY_SECONDS)
     paused = _state(page, pid)
     assert not paused["playing"] and 0 < paused["t"] < steps
     page.wait_for_timeout(100)
@@ -571,7 +577,7 @@ def _panel_pages():
 def _open(browser, url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     # a run plays in 1.5 s instead of the reader's 4: the same frames, less waiting
-    context.add_init_script("window.optimlabPlaySeconds = 1.5")
+    context.add_init_script(f"window.optimlabPlaySeconds = {PLAY_SECONDS}")
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -66,7 +66,7 @@ def test_the_description(panel):
     d = panel_description(panel)
     assert (d["kind"], d["steps"], d["blowup"], d["noise"]) == ("comparison", 25, 1e4, [0.0, 0.5])
     assert d["controls"] == [{"name": "scale", "label": "step-size scale", "lo": 0.5, "hi": 2.0,
-                              "log": True, "value": 1.0, "marks": [0.5, 1.0, 2.0], "field": ["lr"]}]
+                              "log": True, "value": 1.0, "marks": [0.5, 1.0, 2.0], "field": None}]
     assert d["menus"] == [
         {"name": "landscape", "label": "landscape", "options": ["bowl", "rosenbrock"],
          "value": "bowl"},

@@ -211,3 +211,49 @@ def test_the_live_curves_panel_picks_a_curve():
     _rows(box)["lr"].value = 0
     assert panel.index == {"lr": 0, "gamma": 1} and image.value != before
     assert image.value == panel.render(lr=0, gamma=1).png()
+
+
+def test_a_live_face_made_after_a_move_shows_the_current_values():
+    """Displayed again (a presenter notebook redraws its panels), every control shows
+    the value the picture and readout are of; the reset button brings the chapter's."""
+    panel = PANELS["rmsprop"]()
+    panel.update(lr=0.1234, eps_placement="outside", x0=[1.0, 1.0])
+    box = panel.widget()
+    rows = _rows(box)
+    assert rows["lr"].box.value == 0.1234  # the slider at the position nearest it
+    assert abs(np.log(rows["lr"].slider.value / 0.1234)) <= np.log(10) / 200 + 5e-4
+    assert rows["eps_placement"].value == "outside"
+    assert [b.value for b in rows["x0"].boxes] == [1.0, 1.0]
+    assert box.children[-1].value == html.escape(_readout(panel.trajectory()))
+    rows["reset"].click()
+    assert panel.values["lr"] == 0.5 and rows["lr"].box.value == 0.5
+    assert rows["eps_placement"].value == "inside" and list(panel.values["x0"]) == [-10, 1.5]
+    assert box.children[-1].value == html.escape(_readout(panel.trajectory()))
+
+
+def test_another_landscape_starts_at_its_own_start_even_when_it_is_the_same():
+    """As the page does: a landscape change starts at that landscape's chapter start,
+    also when it equals the last one's (then a moved start would have been kept)."""
+    landscapes = {"a": (ol.seed004_bowl(), [-5.0, -2.0]), "b": (ol.rotated_bowl(), [-5.0, -2.0])}
+    panel = ol.comparison_panel({"SGD": (ol.sgd, {"lr": 0.1})}, landscapes, 5, scales=(1.0,))
+    panel.update(x0=[0.5, 2.5])
+    panel.update(landscape="b")
+    assert list(panel.values["x0"]) == [-5.0, -2.0]
+
+
+def test_bad_values_are_refused_before_any_work():
+    panel = _comparison()
+    with pytest.raises(ValueError, match="noise must be one of"):
+        panel.update(noise=True)  # True == 1.0 but is no noise level
+    with pytest.raises(ValueError, match="noise must be one of"):
+        panel.update(noise=np.array([0.0, 0.5]))
+    with pytest.raises(ValueError, match=r"x0\[1\] must be in \[-2, 2\]"):
+        ol.slider_panel(ol.sgd, ol.seed000_bowl(), [-10.0, 5.0], 5, lr=0.1)
+    with pytest.raises(ValueError, match=r"landscapes\['bowl'\] x0\[0\] must be in"):
+        ol.comparison_panel({"SGD": (ol.sgd, {"lr": 0.1})},
+                            {"bowl": (ol.seed000_bowl(), [-20.0, 0.0])}, 5)
+    slider = PANELS["rmsprop"]()
+    with pytest.raises(ValueError, match=r"lr must be in \[0.001, 10\]"):
+        slider.trajectory(lr=50.0)
+    with pytest.raises(TypeError, match="grids must be a dict"):
+        ol.slider_panel(ol.sgd, ol.seed000_bowl(), [-10.0, 1.5], 5, lr=0.1, grids=[])
