@@ -80,3 +80,73 @@ def test_site_size_within_budget():
     assert (SITE / "index.html").is_file(), f"no built site at {SITE}: run `make book`"
     total = sum(f.stat().st_size for f in SITE.rglob("*") if f.is_file()) / 1e6
     assert total <= SITE_BUDGET_MB, f"the built site is {total:.1f} MB (budget {SITE_BUDGET_MB})"
+
+
+def _heads():
+    """(page, its <head>) for every chapter-like page of the built site."""
+    pages = [p for p in SITE.rglob("*.html")
+             if p.relative_to(SITE).parts[0] not in ("_static", "slides", "exercises")]
+    assert len(pages) >= 13, f"only {len(pages)} pages in {SITE}: run `make book`"
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if "</head>" in text:
+            yield page, text, text[:text.find("</head>")]
+
+
+def test_no_script_blocks_the_first_paint():
+    """Every script of a page's <head> is deferred, async or a module (book/_ext/
+    optimlab_page_speed.py), no script is preloaded, and the only inline scripts are the
+    theme's colour mode and variables (which need no other script)."""
+    for page, _, head in _heads():
+        blocking = [m.group(0) for m in re.finditer(r"<script\b[^>]*\bsrc=[^>]*>", head)
+                    if not re.search(r"\b(defer|async|type=\"module\")", m.group(0))]
+        assert not blocking, f"{page.name}: render-blocking scripts {blocking}"
+        assert 'rel="preload" as="script"' not in head, page.name
+        if "<script" in head:  # (the root index.html is a bare redirect)
+            assert "const DOCUMENTATION_OPTIONS" in head, f"{page.name}: options not inlined"
+
+
+def test_code_blocks_are_focusable_without_the_themes_handler():
+    """Every code block and table container can take the keyboard's focus (so a reader
+    can scroll it with the arrow keys), written so at build time; the theme's handler
+    that measured them on load is switched off."""
+    for page, text, _ in _heads():
+        missing = re.findall(r'<pre\b(?![^>]*tabindex="0")[^>]*>', text)
+        missing += re.findall(r'<div class="pst-scrollable-table-container"(?![^>]*tabindex)',
+                              text)
+        assert not missing, f"{page.name}: blocks not focusable: {missing[:3]}"
+    theme = (SITE / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
+    assert theme.count("function I(){return;") == 1
+
+
+def test_icon_fonts_hold_every_icon_the_site_shows():
+    """The Font Awesome fonts the stylesheets use are the cut-down ones, and each holds
+    the glyph of every icon class a page names that its stylesheet draws with it."""
+    from fontTools.ttLib import TTFont
+
+    static = SITE / "_static"
+    sheets = [p.read_text(encoding="utf-8") for p in static.glob("optimlab-styles-*.css")]
+    assert sheets and all("fa-solid-900.subset.woff" in s for s in sheets)
+    assert not any(re.search(r"fontawesome/webfonts/[^\"')]*\.(woff2|ttf)", s) for s in sheets)
+    css = sheets[0]
+    codepoints = {}
+    for m in re.finditer(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"\\([0-9a-f]{4,5})"\}',
+                         css):
+        for name in m.group(1).split(","):
+            if name:
+                codepoints[name.split(":")[0][1:]] = int(m.group(2), 16)
+    used = set()
+    for _, text, _ in _heads():
+        used |= set(re.findall(r'class="[^"]*\bfa-(?:solid|brands|regular)\b[^"]*"', text))
+    fonts = {kind: set(TTFont(static / "vendor" / "fontawesome" / "webfonts" /
+                              f"fa-{kind}.subset.woff").getBestCmap())
+             for kind in ("solid-900", "brands-400", "regular-400")}
+    checked = 0
+    for classes in used:
+        kind = {"fa-solid": "solid-900", "fa-brands": "brands-400", "fa-regular": "regular-400"}
+        style = next(kind[c] for c in kind if re.search(rf"\b{c}\b", classes))
+        for name in re.findall(r"\bfa-[a-z0-9-]+", classes):
+            if name in codepoints:
+                assert codepoints[name] in fonts[style], f"{name} is not in fa-{style}"
+                checked += 1
+    assert checked >= 10, f"only {checked} icons checked"
