@@ -195,10 +195,10 @@ def _visit(browser, url: str) -> PageReport:
         rep.images = page.evaluate(IMAGES_JS)
         page.wait_for_load_state("networkidle")  # anything MathJax or images pulled in
         rep.files = site_files(rep.requests, url[:url.index("/", len("http://")) + 1])
-        # every section laid out, as each is once scrolled to: axe reads colours and sizes
-        # that a section the browser still skips (content-visibility: auto) has not got
-        page.add_style_tag(content=".bd-article section { content-visibility: visible "
-                                   "!important; }")
+        # assets/optimlab-sections.js lays out every section the browser skipped
+        # (content-visibility: auto) after the load: axe reads colours and sizes then
+        page.wait_for_function("document.documentElement.dataset.optimlabSections === "
+                               "'laid-out'", timeout=30_000)
         page.add_script_tag(path=str(axe))
         rep.axe = page.evaluate(AXE_JS)
     except Exception as exc:  # noqa: BLE001 - reported by every check of this page
