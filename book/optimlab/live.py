@@ -41,20 +41,23 @@ def widget(panel: Panel):
         for row in rows:
             row.sync()
 
+    def show(png):
+        # The readout goes first: once the picture has changed, its numbers have too.
+        text.value = html.escape(panel.readout())
+        image.value = png
+        sync()  # another landscape moves the start
+
     def move(name, value) -> bool:
         try:
-            image.value = panel.update(**{name: value})
+            png = panel.update(**{name: value})
         except ValueError as err:  # a typed value outside its range, a start off the chart
             text.value = html.escape(str(err))
             return False
-        text.value = html.escape(panel.readout())
-        sync()  # another landscape moves the start
+        show(png)
         return True
 
     def chapter(_):
-        image.value = panel.update(**panel.spec.chapter())
-        text.value = html.escape(panel.readout())
-        sync()
+        show(panel.update(**panel.spec.chapter()))
 
     makers = {Slider: _slider_row, Menu: _menu_row, Grid: _grid_row}
     rows += [makers[type(c)](w, c, panel, move) for c in panel.spec.controls]

@@ -420,17 +420,22 @@ def _check_panels(page, name):
 
 
 def _changed(tab, image, readout, before, name, how, readout_moves=True):
-    """Wait for the panel's picture to change after a control move; return the new state.
+    """Wait for the panel's picture (and, where it moves, its readout) to change after a
+    control move; return the new state. The picture and the readout are two widgets, whose
+    updates reach the page as two messages, so each is waited for.
     (A small typed change may move the path without changing the readout's 3 digits.)"""
     try:
         tab.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                               arg=[image.element_handle(), before[0]], timeout=30_000)
     except Exception:
         pytest.fail(f"{name}: the panel's picture did not change after a {how}")
-    after = (image.get_attribute("src"), readout.inner_text() if readout.count() else "")
     if readout.count() and readout_moves:
-        assert after[1] != before[1], f"{name}: the readout did not change after a {how}"
-    return after
+        try:
+            tab.wait_for_function("([el, old]) => el.innerText !== old",
+                                  arg=[readout.element_handle(), before[1]], timeout=10_000)
+        except Exception:
+            pytest.fail(f"{name}: the readout did not change after a {how}")
+    return (image.get_attribute("src"), readout.inner_text() if readout.count() else "")
 
 
 def _present(context, page, root, name, errors):
