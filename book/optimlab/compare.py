@@ -14,11 +14,11 @@ import numpy as np
 from . import _validate as check
 from .objectives import Objective, noisy
 from ._format import number as _fmt
-from .engine import describe_objective, describe_optimizer
+from .engine import NotInEngine, describe_objective, describe_optimizer
 from .live import PathFigure
 from .panels import Menu, PageRun, Panel, PanelSpec, Slider, Start
-from .plots import LINESTYLES, MARKERS, PALETTE, _two_d
-from .static import BLOWUP, _landscape_key, contour_png, factory_name
+from .plots import LINESTYLES, MARKERS, PALETTE, two_d
+from .static import BLOWUP, landscape_key, contour_png, factory_name
 from .trajectory import Trajectory, run, sweep
 
 Contenders = Mapping[str, tuple[Callable, dict]]
@@ -152,7 +152,7 @@ class ComparisonPanel(Panel):
         the panel's seed, noise rows included); per contender its ``label``, style
         (``color``, end ``marker`` and ``dash`` as the Python figure draws them) and one
         page-engine optimizer description per landscape at the tuned step size (the
-        page sets ``lr`` = tuned × scale). Raises ValueError if the page engine cannot
+        page sets ``lr`` = tuned × scale). Raises NotInEngine if the page engine cannot
         run a contender or a landscape."""
         names = list(self.landscapes)
         landscapes = [{"name": name, "title": f"{self.title}: {name}",
@@ -183,7 +183,7 @@ class ComparisonPanel(Panel):
                 "noise": self.noise, "scales": self.scales,
                 "contenders": {label: {"factory": factory_name(f), "kwargs": kw}
                                for label, (f, kw) in self.contenders.items()},
-                "landscapes": {name: {"objective": _landscape_key(obj),
+                "landscapes": {name: {"objective": landscape_key(obj),
                                       "x0": [float(v) for v in x0]}
                                for name, (obj, x0) in self.landscapes.items()}}
 
@@ -202,7 +202,7 @@ def _landscapes(landscapes) -> dict:
         if not (isinstance(entry, tuple) and len(entry) == 2):
             raise ValueError(f"landscapes[{name!r}] must be a pair (objective, x0), got {entry!r}")
         obj, x0 = entry
-        _two_d(obj)
+        two_d(obj)
         out[name] = (obj, check.start(f"landscapes[{name!r}] x0", x0, obj.bounds))
     return out
 
@@ -227,7 +227,7 @@ def _race_optimizer(label: str, factory, spec: dict, landscape: str) -> dict:
     probe = float(kw["lr"]) * 0.3
     if base.get("lr") != kw["lr"] or describe_optimizer(factory(**{**kw, "lr": probe})) != \
             {**base, "lr": probe}:
-        raise ValueError(f"the step size of {label!r} does not set the page engine's field "
+        raise NotInEngine(f"the step size of {label!r} does not set the page engine's field "
                          "'lr' alone")
     return base
 

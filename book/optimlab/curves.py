@@ -13,7 +13,7 @@ from . import training
 from ._format import short
 from .panels import Grid, PageVega, Panel, PanelSpec
 from .plots import PALETTE, Plot, new_figure
-from .static import _rounded
+from .static import rounded_3g
 from .widgets import CONTROLS
 
 
@@ -89,7 +89,7 @@ class CurvePanel(Panel):
         names, chapter = list(self.grid), self.spec.chapter()
         shape = [len(v) for v in self.grid.values()]
         strides = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
-        runs = [{"k": k, "loss": _rounded(self.curve(**dict(zip(names, idx))))}
+        runs = [{"k": k, "loss": rounded_3g(self.curve(**dict(zip(names, idx))))}
                 for k, idx in enumerate(np.ndindex(*shape))]
         k_expr = " + ".join(f"toNumber(c{i}) * {s}" for i, s in enumerate(strides))
         y = {"field": "loss", "type": "quantitative", "scale": {"type": "log"},

@@ -31,6 +31,12 @@ from .objectives import Objective, noise_rows
 from .optimizers import Optimizer
 from .schedules import Schedule
 
+
+class NotInEngine(ValueError):
+    """The page engine cannot compute this (another optimizer, option, schedule or
+    landscape than it has): a panel of it is a still picture on the page."""
+
+
 #: optimlab's optimizer names -> the page engine's (Nesterov is momentum with nesterov=True)
 OPTIMIZERS = {"SGD": "sgd", "Momentum": "momentum", "Nesterov": "momentum",
               "Adagrad": "adagrad", "RMSprop": "rmsprop", "Adam": "adam", "AdamW": "adamw",
@@ -85,17 +91,17 @@ def describe_optimizer(optimizer: Optimizer) -> dict:
     :math:`\psi = \infty` is the string ``"inf"``) and every option a string or flag,
     including those the optimizer leaves out of its label at their defaults. A sweep's
     array of values, or a hyperparameter that is not a number, is refused with a
-    ValueError naming it: the page engine computes one run.
+    NotInEngine (a ValueError) naming it: the page engine computes one run.
     """
     check.instance("optimizer", optimizer, Optimizer, " (call the factory: sgd(0.1), not sgd)")
     if optimizer.name not in OPTIMIZERS:
-        raise ValueError(f"the page engine runs {', '.join(OPTIMIZERS)}; got an optimizer "
+        raise NotInEngine(f"the page engine runs {', '.join(OPTIMIZERS)}; got an optimizer "
                          f"named {optimizer.name!r}")
     name = OPTIMIZERS[optimizer.name]
     described = {"name": name}
     for key, value in optimizer.hyperparams.items():
         if key not in OPTIONS[name]:
-            raise ValueError(f"the page engine's {name} has no option {key!r} (it has "
+            raise NotInEngine(f"the page engine's {name} has no option {key!r} (it has "
                              f"{', '.join(OPTIONS[name])}); got {key}={value!r}")
         if key == "momentum_decay" and np.ndim(value) == 0 and np.isposinf(value):
             described[key] = INFINITE
@@ -115,7 +121,7 @@ def describe_schedule(schedule: Schedule) -> dict:
     sweep (an array of values), is refused with a ValueError naming it."""
     check.instance("schedule", schedule, Schedule)
     if schedule.name not in SCHEDULES or schedule.factory is None:
-        raise ValueError(f"the page engine computes the schedules {', '.join(SCHEDULES)}; "
+        raise NotInEngine(f"the page engine computes the schedules {', '.join(SCHEDULES)}; "
                          f"got lr={schedule.label()}")
     described = {"kind": schedule.name}
     for key, value in schedule.params.items():
@@ -159,10 +165,10 @@ def _scalar(name: str, value):
     if isinstance(value, (bool, np.bool_, str)):
         return value if isinstance(value, str) else bool(value)
     if not isinstance(value, (int, float, np.ndarray, np.number)):
-        raise ValueError(f"{name} must be a single number for the page engine, got "
+        raise NotInEngine(f"{name} must be a single number for the page engine, got "
                          f"{name}={value!r}")
     if np.ndim(value) != 0:
-        raise ValueError(f"{name} must be a single number for the page engine (it runs one "
+        raise NotInEngine(f"{name} must be a single number for the page engine (it runs one "
                          f"run, not a sweep), got an array of shape {np.shape(value)}")
     return check.number(name, value)
 
@@ -196,10 +202,10 @@ def describe_objective(objective: Objective, steps: int) -> dict:
     steps = check.steps("steps", steps, objective.dim)
     spec = objective.spec
     if spec is None or spec.get("kind") not in KINDS:
-        raise ValueError(f"objective {objective.name!r} has no formula the page engine "
+        raise NotInEngine(f"objective {objective.name!r} has no formula the page engine "
                          f"computes (its spec is {spec!r}); the engine computes {', '.join(KINDS)}")
     if objective.dim > MAX_DIM:
-        raise ValueError(f"the page engine runs landscapes of at most {MAX_DIM} coordinates, "
+        raise NotInEngine(f"the page engine runs landscapes of at most {MAX_DIM} coordinates, "
                          f"got objective {objective.name!r} with dim={objective.dim}")
     domain = None if objective.domain is None else [[float(lo), float(hi)]
                                                    for lo, hi in objective.domain]

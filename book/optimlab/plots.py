@@ -106,7 +106,7 @@ def contour_levels(objective: Objective, z: np.ndarray, n: int = 14) -> np.ndarr
 
 def draw_contour(ax, objective: Objective, *, resolution: int = 160, n_levels: int = 14):
     """Filled contours (light greys) with thin level lines, axes set to the bounds."""
-    _two_d(objective)
+    two_d(objective)
     (x_lo, x_hi), (y_lo, y_hi) = objective.bounds
     gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, resolution), np.linspace(y_lo, y_hi, resolution))
     z = objective.f(np.stack([gx, gy], axis=-1))
@@ -143,7 +143,8 @@ def _last_finite(xs: np.ndarray):
     return xs[ok[-1]], ok[-1] < len(xs) - 1
 
 
-def _two_d(objective) -> None:
+def two_d(objective) -> None:
+    """Refuse an objective whose contours cannot be drawn: a plot is of a 2-D landscape."""
     check.instance("objective", objective, Objective)
     if objective.dim != 2:
         raise ValueError(f"objective must be 2-D to draw its contours, got "
@@ -197,7 +198,7 @@ def contour_paths(objective: Objective, paths, *, title: str | None = None, ax=N
     the figure and in the alt text, because a contour plot on unequal scales hides
     exactly the stretch it is meant to show. ``legend_loc`` is passed to matplotlib, except
     ``"below"``, which puts the legend under the axes, where it covers no path."""
-    _two_d(objective)
+    two_d(objective)
     runs = _runs(paths)
     fig, ax = (ax.figure, ax) if ax is not None else _single(size)
     draw_contour(ax, objective)

@@ -30,6 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ._format import point as _point
+from .engine import NotInEngine
 from .objectives import LANDSCAPES
 from .panels import Menu, PageVega, Panel, Slider
 from .plots import compact_png, draw_contour
@@ -54,7 +55,7 @@ def contour_png(objective, width: int = WIDTH, height: int = HEIGHT) -> str:
 _PROBE = np.random.default_rng(0).uniform(-2.0, 2.0, (5, 2))
 
 
-def _landscape_key(objective) -> str | None:
+def landscape_key(objective) -> str | None:
     """The name of the LANDSCAPES constructor that builds ``objective``, if any (lets a
     test recompute a panel's paths from the page alone). A parametrised landscape
     (``rosenbrock(a=2)``) matches no constructor: the name alone would not tell them
@@ -135,7 +136,8 @@ def panel_description(panel: Panel) -> dict:
     """What the page needs to compute and draw a panel the page engine runs (JSON-ready):
     the panel's page data (:class:`optimlab.panels.PageRun`) with its sliders
     (``controls``) and menus from the description's controls. No run: the page computes
-    it. Raises ValueError if the page engine cannot run the panel."""
+    it. Raises :class:`~optimlab.engine.NotInEngine` if the page engine cannot run the
+    panel."""
     data = dict(panel.spec.page.data())
     fields = data.pop("fields", {})
     controls = panel.spec.controls
@@ -160,7 +162,7 @@ def page_html(panel: Panel, panel_id: str | None = None) -> str:
                            page.recipe)
     try:
         description = panel_description(panel)
-    except ValueError as err:
+    except NotInEngine as err:
         return still_html(panel, panel_id, str(err))
     sliders = {c["name"]: c for c in description["controls"]}
     menus = {m["name"]: m for m in description["menus"]}
@@ -255,7 +257,7 @@ def still_html(panel: Panel, panel_id: str, reason: str) -> str:
 _POW10 = np.array([float(f"1e{i}") for i in range(23)])  # exact doubles up to 1e22
 
 
-def _rounded(values: np.ndarray) -> list:
+def rounded_3g(values: np.ndarray) -> list:
     r"""``float(f"{v:.3g}")`` for every value, ``None`` where it is not finite (JSON null),
     as nested lists of the shape of ``values``.
 

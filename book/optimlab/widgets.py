@@ -21,14 +21,14 @@ import numpy as np
 from . import _validate as check
 from ._format import number as _fmt
 from ._format import point as _point
-from .engine import describe_objective, describe_optimizer
+from .engine import NotInEngine, describe_objective, describe_optimizer
 from .live import PathFigure
 from .objectives import Objective
 from .optimizers import Optimizer
 from .panels import Menu, PageRun, Panel, PanelSpec, Slider, Start
-from .plots import _two_d
+from .plots import two_d
 from .schedules import Schedule
-from .static import BLOWUP, _landscape_key, contour_png, factory_name
+from .static import BLOWUP, landscape_key, contour_png, factory_name
 from .trajectory import Trajectory, run
 
 
@@ -85,7 +85,7 @@ class SliderPanel(Panel):
     def __init__(self, factory, objective, x0, steps, params, *, title=None, grids=None):
         if not callable(factory) or isinstance(factory, Optimizer):
             raise TypeError(f"factory must be an optimizer factory such as sgd, got {factory!r}")
-        _two_d(objective)
+        two_d(objective)
         self.factory, self.objective = factory, objective
         x0 = check.start("x0", x0, objective.bounds)
         self.steps = check.steps("steps", steps)
@@ -152,12 +152,13 @@ class SliderPanel(Panel):
         (:func:`optimlab.engine.describe_optimizer` at the chapter's values), the
         landscape (:func:`optimlab.engine.describe_objective`, noise rows included),
         the contour image, and each slider's ``fields`` in the optimizer's description
-        (a path of keys). Raises ValueError if the page engine cannot run the panel."""
+        (a path of keys). Raises :class:`~optimlab.engine.NotInEngine` if the page engine
+        cannot run the panel."""
         described = [(combo, *_slider_fields(self, combo))
                      for combo in _menu_combinations(self.menus)]
         fields = described[0][2]
         if any(f != fields for _, _, f in described):
-            raise ValueError("a slider sets another field of the page engine's description "
+            raise NotInEngine("a slider sets another field of the page engine's description "
                              "under another menu option")
         chapter = self.spec.chapter()
         return {"title": self.title, "steps": self.steps,
@@ -173,7 +174,7 @@ class SliderPanel(Panel):
         """What a test needs to recompute the panel's runs with optimlab from the page
         alone (the landscape by its name in LANDSCAPES, None if it has none)."""
         return {"factory": factory_name(self.factory),
-                "objective": _landscape_key(self.objective),
+                "objective": landscape_key(self.objective),
                 "noise": float(self.objective.noise), "seed": int(self.objective.seed),
                 "x0": [float(v) for v in x0], "steps": self.steps, "fixed": self.fixed,
                 "controls": [*self.sliders, *self.menus]}
@@ -260,7 +261,7 @@ def _slider_fields(panel: SliderPanel, menus: dict) -> tuple[dict, dict]:
         changed = _changed_leaves(base, moved)
         if (len(changed) != 1 or _leaf(moved, changed[0]) != probe
                 or _leaf(base, changed[0]) != s.value):
-            raise ValueError(f"the {name} slider of {factory_name(panel.factory)} does not "
+            raise NotInEngine(f"the {name} slider of {factory_name(panel.factory)} does not "
                              f"set one field of the page engine's description alone")
         fields[name] = changed[0]
     return base, fields

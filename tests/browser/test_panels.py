@@ -48,6 +48,7 @@ from conftest import toc_pages
 
 #: how long a run plays in the tests (readers get 4 s): the same frames, less waiting
 PLAY_SECONDS = 1.5
+SLOW_STEP_SECONDS = 0.15
 RTOL = 1e-12
 FRAME_BUDGET_MS = 16.0
 RACE_BUDGET_MS = 33.0  # six optimizers: two frames
@@ -264,11 +265,11 @@ def _check_play_and_scrub(page, pid, before):
     assert not now["playing"] and now["t"] == steps, "play runs to the last step and stops"
     assert seen[0] < steps and len(set(seen)) > 2, f"play showed the steps {seen}"
     _check(now, "after play")
-    # play again, slowly (a busy machine must not finish the run before the click that
-    # pauses it lands), then pause it part way
-    page.evaluate("() => { window.optimlabPlaySeconds = 60; }")
+    # play again, slowly (a step every SLOW_STEP_SECONDS: a busy machine must not finish
+    # the run before the click that pauses it lands), then pause it after its first step
+    page.evaluate("(s) => { window.optimlabPlaySeconds = s; }", SLOW_STEP_SECONDS * steps)
     page.click(f"#{pid}-play")
-    page.wait_for_function(f"() => window.optimlabPanels['{pid}'].t >= {max(1, steps // 20)}")
+    page.wait_for_function(f"() => window.optimlabPanels['{pid}'].t >= 1")
     page.click(f"#{pid}-play")
     page.evaluate("(s) => { window.optimlabPlaySeconds = s; }", PLAY_SECONDS)
     paused = _state(page, pid)

@@ -371,6 +371,8 @@ def error_inputs_plots() -> list[ErrorInput]:
         E(p.contour_paths, objective=LINE, paths=ol.run(ol.sgd(0.1), LINE, [0.0], 3),
           match="objective must be 2-D"),
         E(p.contour_paths, objective=BOWL, paths=SWEEP, match="must be a single run"),
+        E(p.two_d, objective=LINE, match="objective must be 2-D"),
+        E(p.two_d, TypeError, objective="bowl", match="objective must be"),
         E(p.contour_paths, TypeError, objective=BOWL, paths="run", match="paths must be"),
         E(p.contour_paths, objective=BOWL, paths=[], match="paths must hold at least one run"),
         E(p.side_by_side, panels=[(BOWL, SWEEP, "t")], match="must be a single run"),

@@ -18,7 +18,7 @@ import optimlab as ol
 from optimlab import analysis, plots, training
 from optimlab.conventions import preset
 from optimlab.optimizers import effective_step
-from optimlab.static import _landscape_key
+from optimlab.static import landscape_key
 
 BOWL = ol.seed000_bowl()
 X0 = [-10.0, 1.5]
@@ -153,8 +153,8 @@ def test_effective_step_refuses_a_method_without_one():
 
 
 def test_the_recipe_does_not_mistake_a_parametrised_landscape():
-    assert _landscape_key(ol.rosenbrock()) == "rosenbrock"
-    assert _landscape_key(ol.rosenbrock(a=2.0)) is None
+    assert landscape_key(ol.rosenbrock()) == "rosenbrock"
+    assert landscape_key(ol.rosenbrock(a=2.0)) is None
     panel = ol.slider_panel(ol.sgd, ol.rosenbrock(a=2.0), [-1.0, 1.0], 5, lr=1e-3)
     assert _recipe(panel)["objective"] is None
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import optimlab as ol
 from optimlab.objectives import noise_rows
-from optimlab.static import _rounded
+from optimlab.static import rounded_3g
 
 
 def _reference(values):
@@ -23,11 +23,11 @@ EDGES = [0.0, -0.0, np.nan, np.inf, -np.inf, 0.125, 1.125, 2.5, 999.5, 99.95, 0.
 def test_vectorised_rounding_gives_the_strings_values(values):
     # the twin's JSON must not change: both paths give the double nearest the same
     # three-digit decimal, so the contract is identity (repr also tells -0.0 from 0.0)
-    assert [repr(v) for v in _rounded(np.array(values))] == [repr(v) for v in _reference(values)]
+    assert [repr(v) for v in rounded_3g(np.array(values))] == [repr(v) for v in _reference(values)]
 
 
 def test_vectorised_rounding_on_ties_and_extremes():
-    assert [repr(v) for v in _rounded(np.array(EDGES))] == [repr(v) for v in _reference(EDGES)]
+    assert [repr(v) for v in rounded_3g(np.array(EDGES))] == [repr(v) for v in _reference(EDGES)]
 
 
 @pytest.mark.parametrize("seed, dim", [(0, 2), (7, 1), (3, 3)])

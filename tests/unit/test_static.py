@@ -7,6 +7,7 @@ sets them, and must give ``optimlab.run`` of those values.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -141,6 +142,20 @@ def test_what_the_page_engine_cannot_run_is_a_still_picture():
     doubled = functools.partial(lambda lr, **kw: ol.sgd(2 * lr))
     assert "optimlab-still" in ol.slider_panel(doubled, BOWL, X0, 5, lr=0.1).static_html("d")
 
+
+
+def test_only_what_the_page_engine_cannot_run_becomes_a_still(monkeypatch):
+    """A still picture stands for a panel the page engine has no code for (NotInEngine);
+    any other error while describing the panel is a fault, and the build must see it."""
+    panel = rmsprop_chapter()
+
+    def faulty():
+        raise ValueError("a fault in the description")
+
+    page = dataclasses.replace(panel.spec.page, data=faulty)
+    monkeypatch.setattr(panel, "spec", dataclasses.replace(panel.spec, page=page))
+    with pytest.raises(ValueError, match="a fault in the description"):
+        panel.static_html("f")
 
 def test_every_chapter_panel_computes_in_the_page():
     """A chapter's slider panel that the page engine could not run would be a still."""
