@@ -22,7 +22,7 @@ lighter here:
   keyboard-focusable on the load event, by reading each one's size and setting its
   ``tabindex`` in turn, which restyles and lays out the whole page again for each (on a
   long chapter a task of 0.65 s on a desktop, 2.6 s on Lighthouse's phone: most of its
-  total blocking time, and it would also lay out every block the stylesheet lets the
+  total blocking time, and it would also lay out every section the stylesheet lets the
   browser skip until it is scrolled to, ``content-visibility: auto`` in
   ``assets/optimlab.css``). Instead every code block and table container is written
   focusable (``tabindex="0"``): on a phone's width nearly all of them scroll, and a
