@@ -48,7 +48,7 @@ from conftest import toc_pages
 
 #: how long a run plays in the tests (readers get 4 s): the same frames, less waiting
 PLAY_SECONDS = 1.5
-SLOW_STEP_SECONDS = 0.15
+SLOW_STEP_SECONDS = 0.5  # the pause lands seconds before a 30-step run could end
 RTOL = 1e-12
 FRAME_BUDGET_MS = 16.0
 RACE_BUDGET_MS = 33.0  # six optimizers: two frames
