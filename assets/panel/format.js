@@ -75,13 +75,16 @@ export const number = (v) => (Math.abs(v) >= 1e-3 || v === 0 ? formatG(v, 3) : f
 /** optimlab's _format.point: (x₁, x₂, …). */
 export const point = (p) => `(${p.map(number).join(', ')})`;
 
+/** optimlab's _format.diverged: "diverged at step k" once the run has blown up by step t. */
+export const diverged = (divergedAt, t) => (divergedAt >= 0 && divergedAt <= t
+  ? `diverged at step ${divergedAt}` : null);
+
 /**
  * The status line of a run at step t: Panel.readout's text for a run of t steps,
  * "after t steps: x = (…), f(x) = …" or "diverged at step k" once the run has blown up.
  */
 export function readout({ xs, loss, divergedAt }, t = xs.length - 1) {
-  if (divergedAt >= 0 && divergedAt <= t) return `diverged at step ${divergedAt}`;
-  return `after ${t} steps: x = ${point(xs[t])}, f(x) = ${number(loss[t])}`;
+  return diverged(divergedAt, t) ?? `after ${t} steps: x = ${point(xs[t])}, f(x) = ${number(loss[t])}`;
 }
 
 /** The book's names for the engine's state fields (book/notation.md). */

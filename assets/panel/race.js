@@ -8,7 +8,7 @@
 import { run } from '../engine/index.js';
 import { chartData } from './axes.js';
 import { Chart } from './chart.js';
-import { number } from './format.js';
+import { diverged, number } from './format.js';
 import { LivePanel } from './panel.js';
 
 /**
@@ -16,8 +16,7 @@ import { LivePanel } from './panel.js';
  * steps, "SGD: f = 0.0123", or "SGD: diverged at step k" once the run has blown up.
  */
 export function raceReadout(label, { loss, divergedAt }, t = loss.length - 1) {
-  if (divergedAt >= 0 && divergedAt <= t) return `${label}: diverged at step ${divergedAt}`;
-  return `${label}: f = ${number(loss[t])}`;
+  return `${label}: ${diverged(divergedAt, t) ?? `f = ${number(loss[t])}`}`;
 }
 
 /** The optimizer description of a contender on a landscape at a scale: lr × scale. */

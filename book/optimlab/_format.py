@@ -17,6 +17,14 @@ def point(p) -> str:
     return "(" + ", ".join(number(float(c)) for c in np.atleast_1d(p)) + ")"
 
 
+def diverged(tr) -> str | None:
+    """``"diverged at step k"`` for a run that has blown up (every readout's wording of
+    it), else None."""
+    if bool(np.all(tr.diverged)):
+        return f"diverged at step {int(tr.diverged_at)}"
+    return None
+
+
 def short(v) -> str:
     """Three significant digits, always (control labels and grid values)."""
     return f"{v:.3g}"

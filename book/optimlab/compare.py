@@ -13,6 +13,7 @@ import numpy as np
 
 from . import _validate as check
 from .objectives import Objective, noisy
+from ._format import diverged as _diverged
 from ._format import number as _fmt
 from .engine import NotInEngine, describe_objective, describe_optimizer
 from .live import PathFigure
@@ -209,13 +210,8 @@ def _landscapes(landscapes) -> dict:
 
 def _readouts(runs: dict[str, Trajectory]) -> list[str]:
     """One status line per contender: ``SGD: f = 0.0123`` or ``SGD: diverged at step 7``."""
-    out = []
-    for label, tr in runs.items():
-        if bool(np.all(tr.diverged)):
-            out.append(f"{label}: diverged at step {int(tr.diverged_at)}")
-        else:
-            out.append(f"{label}: f = {_fmt(float(tr.loss[-1]))}")
-    return out
+    return [f"{label}: {_diverged(tr) or 'f = ' + _fmt(float(tr.loss[-1]))}"
+            for label, tr in runs.items()]
 
 
 def _race_optimizer(label: str, factory, spec: dict, landscape: str) -> dict:

@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from . import _validate as check
+from ._format import diverged as _diverged
 from ._format import number as _fmt
 from ._format import point as _point
 from .engine import NotInEngine, describe_objective, describe_optimizer
@@ -198,9 +199,8 @@ class SliderPanel(Panel):
 
 def _readout(tr: Trajectory) -> str:
     """One line on a run: where it ends and its loss, or where it diverged."""
-    if bool(np.all(tr.diverged)):
-        return f"diverged at step {int(tr.diverged_at)}"
-    return f"after {tr.steps} steps: x = {_point(tr.final)}, f(x) = {_fmt(float(tr.loss[-1]))}"
+    ended = f"after {tr.steps} steps: x = {_point(tr.final)}, f(x) = {_fmt(float(tr.loss[-1]))}"
+    return _diverged(tr) or ended
 
 
 def _classify(name, value, numbers, menus, fixed):
