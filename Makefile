@@ -82,7 +82,7 @@ node:
 BOOK_INPUTS := $(wildcard book/*.md book/*.bib book/optimlab/*.py book/optimlab/recorded/*.json \
                  book/_ext/*.py assets/*.css \
                  assets/*.js assets/engine/*.js assets/panel/*.js assets/*.svg) _config.yml _toc.yml requirements.txt runtime.txt \
-               tools/stamp.py tools/execute.py
+               tools/stamp.py tools/execute.py tools/purge_css.mjs
 
 book: $(HTML)/.built
 	@echo "The book is built: open $(CURDIR)/$(HTML)/index.html (or run: make serve)"

@@ -1,5 +1,7 @@
-// The site's panels, as an ES module (<script type="module">). Once the page itself has
-// loaded, on pages that have a panel only:
+// The site's panels, as an ES module (<script type="module">). On pages that have a
+// panel only, each panel starts when it comes within a screen of the viewport (a chapter
+// with four panels computes and draws none of them before the reader nears it); in a
+// slide deck, all of them at once, before reveal.js fits each slide to the screen:
 //  * a slider panel (figure.optimlab-live) computes its run in the page with the page
 //    engine (./engine) and draws it as SVG (./panel, imported then): no chart library;
 //    The comparison panel (figure.optimlab-live.optimlab-race) too, every contender at
@@ -44,27 +46,59 @@ function embed(node) {
     .catch((err) => console.error(`optimlab panel ${target}: ${err}`));
 }
 
-async function start() {
-  const live = [...document.querySelectorAll('figure.optimlab-live')];
-  const { LivePanel } = live.length ? await import('./panel/panel.js') : {};
-  const { RacePanel } = live.some((f) => f.classList.contains('optimlab-race'))
-    ? await import('./panel/race.js') : {};
-  for (const figure of live) {
-    try {
-      const Panel = figure.classList.contains('optimlab-race') ? RacePanel : LivePanel;
-      window.optimlabPanels[figure.id] = new Panel(figure);
-    } catch (err) {
-      console.error(`optimlab panel ${figure.id}: ${err}`);
-    }
-  }
-  const specs = [...document.querySelectorAll('script.optimlab-spec')];
-  if (!specs.length) return;
-  for (const file of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) await load(file);
-  await Promise.all(specs.map(embed));
+/** `make()`, once: the promise of its result, made on the first call. */
+function once(make) {
+  let made;
+  return () => (made ??= make());
 }
 
-// The panels start once the page itself has loaded, so text, maths and figures come
-// first and the page's load time waits neither for the panels' modules nor for Vega.
-const go = () => start().catch((err) => console.error(err));
-if (document.readyState === 'complete') go();
-else window.addEventListener('load', go);
+const sliderModule = once(() => import('./panel/panel.js'));
+const raceModule = once(() => import('./panel/race.js'));
+
+const vega = once(async () => {
+  for (const file of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) await load(file);
+});
+
+async function startLive(figure) {
+  const Panel = figure.classList.contains('optimlab-race')
+    ? (await raceModule()).RacePanel : (await sliderModule()).LivePanel;
+  try {
+    window.optimlabPanels[figure.id] = new Panel(figure);
+  } catch (err) {
+    console.error(`optimlab panel ${figure.id}: ${err}`);
+  }
+}
+
+async function startPrecomputed(spec) {
+  await vega();
+  await embed(spec);
+}
+
+const DECK = document.querySelector('.reveal .slides') !== null;
+
+/** Runs `start` once `el` is within a screen (above or below) of the viewport (in a
+ * deck, at once). */
+function whenNear(el, start) {
+  const go = () => start().catch((err) => console.error(err));
+  if (DECK || !('IntersectionObserver' in window)) return go();
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    go();
+  }, { rootMargin: '100% 0px' });
+  return seen.observe(el);
+}
+
+function start() {
+  document.querySelectorAll('figure.optimlab-live').forEach((figure) => {
+    whenNear(figure, () => startLive(figure));
+  });
+  document.querySelectorAll('script.optimlab-spec').forEach((spec) => {
+    whenNear(spec.closest('figure'), () => startPrecomputed(spec));
+  });
+}
+
+// The panels are watched once the page itself has loaded, so text, maths and figures
+// come first and the page's load time waits neither for the panels' modules nor for Vega.
+if (document.readyState === 'complete') start();
+else window.addEventListener('load', start);

@@ -312,8 +312,9 @@ def bench_page_panel(moves=50):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context, page, _ = _open(browser, base + "book/rmsprop.html")
-        page.wait_for_function("() => window.optimlabPanels && "
-                               "Object.keys(window.optimlabPanels).length > 0")
+        first = page.eval_on_selector("figure.optimlab-live", "el => el.id")
+        page.eval_on_selector(f"#{first}", "el => el.scrollIntoView()")  # where panels start
+        page.wait_for_function("(id) => !!window.optimlabPanels[id]", arg=first)
         page.evaluate("""async (html) => {
           document.querySelector('figure.optimlab-live').insertAdjacentHTML('afterend', html);
           const { LivePanel } = await import(new URL('../_static/panel/panel.js', location.href));

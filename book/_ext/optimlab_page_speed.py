@@ -18,6 +18,21 @@ lighter here:
   of the page). The inline scripts stay where they are: they only set variables the
   deferred scripts read; ``documentation_options.js``, which one of them extends, is
   written into the page instead (it is 300 bytes).
+* **Colour theme in the head**: the theme's inline head script sets the page's
+  ``data-theme`` to the stored theme or to ``"auto"``, which no stylesheet rule
+  matches, and its deferred script resolves ``"auto"`` to light or dark later. A first
+  visit's first paint was therefore drawn without the theme's colours, and the change
+  restyled the whole page once the scripts had run (a task of 0.25 s on the family's
+  chapter on a desktop, 0.5 s on Lighthouse's phone). The inline script now resolves the
+  theme itself, as the theme's script does (the mode if it is light or dark, else the
+  system's preference), so the page paints in its colours and the theme's script
+  changes nothing.
+* **Unused CSS**: a page's joined stylesheet (optimlab_site_fixes) is 585 KB, 97 KB
+  compressed, mostly the theme's and Bootstrap's rules for components the book does not
+  have; the browser fetches all of it before the first paint and matches every rule
+  against every element it styles. ``tools/purge_css.mjs`` (PurgeCSS) removes the rules
+  whose selector names a class, id or element that no page and no script of the site
+  contains.
 * **Scrollable blocks**: the theme makes every scrollable code block, output and table
   keyboard-focusable on the load event, by reading each one's size and setting its
   ``tabindex`` in turn, which restyles and lays out the whole page again for each (on a
@@ -31,8 +46,15 @@ lighter here:
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import subprocess
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+#: a page's link to its joined stylesheet: the path, the file's name and its version
+BUNDLE_HREF = re.compile(r'(href="[^"]*?(optimlab-styles-[0-9a-f]+\.css))\?v=([0-9a-f]+)')
 
 #: a Font Awesome @font-face source: the woff2 file and its truetype fallback
 FA_SRC = re.compile(r'src:url\("([^"]*fontawesome/webfonts/(fa-[a-z]+-\d+))\.woff2"\)\s*'
@@ -101,6 +123,25 @@ PRELOAD = re.compile(r'(?:<!-- Pre-loaded scripts[^>]*-->\s*)?<link rel="preload
 OPTIONS_SCRIPT = re.compile(r'<script src="([^"]*documentation_options\.js)[^"]*"></script>')
 
 
+#: the theme's inline head line (pydata-sphinx-theme 0.17.1), and the resolved one (above)
+THEME_LINE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+RESOLVED_THEME = ('document.documentElement.dataset.theme = ["light", "dark"].includes('
+                  'document.documentElement.dataset.mode) ? document.documentElement.dataset.mode'
+                  ' : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";')
+
+
+def resolve_theme_in_head(page: Path) -> None:
+    """The page's colour theme set before its first paint (above). Fails the build if a
+    page with the theme's mode script lacks this line (a theme upgrade: redo this)."""
+    text = page.read_text(encoding="utf-8")
+    if RESOLVED_THEME in text or "dataset.mode = localStorage" not in text:
+        return
+    if text.count(THEME_LINE) != 1:
+        raise RuntimeError(f"{page} does not set the theme as pydata-sphinx-theme 0.17.1 "
+                           "does; update optimlab_page_speed for this theme")
+    page.write_text(text.replace(THEME_LINE, RESOLVED_THEME), encoding="utf-8")
+
+
 def defer_head_scripts(page: Path, static: Path) -> None:
     """The page's head scripts deferred and the theme's script preloads dropped (above)."""
     text = page.read_text(encoding="utf-8")
@@ -142,6 +183,26 @@ def switch_off_scrollable_handler(static: Path) -> None:
     theme.write_text(text.replace("function I(){", "function I(){return;", 1), encoding="utf-8")
 
 
+def purge_stylesheets(out: Path) -> None:
+    """The joined stylesheets' unused rules removed (above), by ``tools/purge_css.mjs``."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "purgecss").is_dir():
+        raise RuntimeError("the build trims its stylesheets with PurgeCSS, from npm: "
+                           "run `make assets` (npm ci) first")
+    subprocess.run([node, str(ROOT / "tools" / "purge_css.mjs"), str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    # each page asks for its stylesheet by the hash of what it now holds, so that a
+    # browser never keeps an older trim of it
+    versions = {css.name: hashlib.sha1(css.read_bytes()).hexdigest()[:8]
+                for css in (out / "_static").glob("optimlab-styles-*.css")}
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = BUNDLE_HREF.sub(lambda m: f"{m.group(1)}?v={versions.get(m.group(2), m.group(3))}",
+                              text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+
+
 def _page_speed(app, exception):
     if exception or app.builder.format != "html":
         return
@@ -150,9 +211,11 @@ def _page_speed(app, exception):
     for page in out.rglob("*.html"):
         if page.relative_to(out).parts[0] not in ("_static", "slides", "exercises"):
             defer_head_scripts(page, static)
+            resolve_theme_in_head(page)
             focusable_blocks(page)
     subset_icon_fonts(out)
     switch_off_scrollable_handler(static)
+    purge_stylesheets(out)
 
 
 def setup(app):

@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 # axe-core from npm (`make assets` runs `npm ci`); the tests inject it, the site never ships it.
 AXE_PATHS = [REPO / "node_modules/axe-core/axe.min.js"]
+#: the sections the browser may skip until they come near the screen (assets/optimlab.css)
+SKIPPED_SECTIONS = ".bd-article > section > section"
 # Files a static host sends compressed; binaries (PNG, WOFF2) go as they are.
 TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map"}
 
@@ -195,10 +197,12 @@ def _visit(browser, url: str) -> PageReport:
         rep.images = page.evaluate(IMAGES_JS)
         page.wait_for_load_state("networkidle")  # anything MathJax or images pulled in
         rep.files = site_files(rep.requests, url[:url.index("/", len("http://")) + 1])
-        # assets/optimlab-sections.js lays out every section the browser skipped
-        # (content-visibility: auto) after the load: axe reads colours and sizes then
-        page.wait_for_function("document.documentElement.dataset.optimlabSections === "
-                               "'laid-out'", timeout=30_000)
+        # axe cannot read the colours of a section the browser skipped
+        # (content-visibility: auto, axe-core issue 2768): it checks the page laid out whole
+        page.add_style_tag(
+            content=f"{SKIPPED_SECTIONS} {{ content-visibility: visible !important; }}")
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => "
+                      "requestAnimationFrame(done)))")
         page.add_script_tag(path=str(axe))
         rep.axe = page.evaluate(AXE_JS)
     except Exception as exc:  # noqa: BLE001 - reported by every check of this page

@@ -575,6 +575,17 @@ def _panel_pages():
     return [p for p in toc_pages() if p != "index.html"]
 
 
+#: a panel has started: its LivePanel (slider and comparison panels) or its Vega view
+STARTED_JS = """(id) => !!((window.optimlabPanels && window.optimlabPanels[id])
+                           || (window.optimlabViews && window.optimlabViews[id + '-chart']))"""
+
+
+def _scroll_to(page, pid):
+    """Panel ``pid`` scrolled into view, where it starts (optimlab-panels.js), and started."""
+    page.eval_on_selector(f"#{pid}", "el => el.scrollIntoView()")
+    page.wait_for_function(STARTED_JS, arg=pid, timeout=15000)
+
+
 def _open(browser, url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     # a run plays in 1.5 s instead of the reader's 4: the same frames, less waiting
@@ -596,10 +607,6 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
         races = page.eval_on_selector_all("figure.optimlab-race", "els => els.map(e => e.id)")
         other = page.eval_on_selector_all("figure.optimlab-panel:not(.optimlab-live)",
                                           "els => els.map(e => e.id)")
-        if live or races:
-            page.wait_for_function(f"() => window.optimlabPanels && {len(live) + len(races)} "
-                                   "=== Object.keys(window.optimlabPanels).length",
-                                   timeout=15000)
         for pid in live:
             # what the panel ships is its description: controls, optimizer options, the
             # landscape's formula, its contour picture and, for a noisy landscape, its noise
@@ -612,10 +619,10 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
             assert shipped - rows - contour < 4_000, (
                 f"{pid}: {shipped} characters of description, {rows} of them noise rows and "
                 f"{contour} the contour (no precomputed runs)")
-            page.eval_on_selector(f"#{pid}", "el => el.scrollIntoView()")
+            _scroll_to(page, pid)
             _check_live_panel(page, pid)
         for pid in races:
-            page.eval_on_selector(f"#{pid}", "el => el.scrollIntoView()")
+            _scroll_to(page, pid)
             _check_race_panel(page, pid)
         if panel_page == "book/comparison.html":
             assert races, "the comparison panel computes in the page"
@@ -623,7 +630,30 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
             precomputed = page.eval_on_selector(
                 f"#{pid}", "el => !!el.querySelector('script.optimlab-spec')")
             assert precomputed, f"{pid}: neither live nor precomputed (a still picture?)"
+            _scroll_to(page, pid)
             _check_precomputed_panel(page, pid)
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_a_panel_starts_when_the_reader_nears_it(browser, site_url):
+    """On the family's chapter (four slider panels, far down the page), no panel computes,
+    draws or loads its modules while the reader is at the top; scrolling to a panel starts
+    it."""
+    context, page, errors = _open(browser, site_url + "book/family.html")
+    try:
+        page.wait_for_timeout(1000)
+        ids = page.eval_on_selector_all("figure.optimlab-live", "els => els.map(e => e.id)")
+        assert len(ids) == 4, ids
+        started = page.evaluate("(ids) => ids.filter((id) => window.optimlabPanels[id])", ids)
+        drawn = page.eval_on_selector_all(".optimlab-chart svg", "els => els.length")
+        modules = page.evaluate("() => performance.getEntriesByType('resource')"
+                                ".filter((r) => r.name.includes('/panel/')).length")
+        assert (started, drawn, modules) == ([], 0, 0), (started, drawn, modules)
+        for pid in ids:
+            _scroll_to(page, pid)
+            assert page.eval_on_selector(f"#{pid}", "el => !!el.querySelector('svg')"), pid
         assert not errors, errors
     finally:
         context.close()
@@ -660,8 +690,7 @@ def test_a_slider_move_repaints_within_a_frame(browser, site_url):
                             gamma=0.9, eps=1e-8, eps_placement=("inside", "outside"))
     context, page, errors = _open(browser, site_url + "book/rmsprop.html")
     try:
-        page.wait_for_function("() => window.optimlabPanels && "
-                               "Object.keys(window.optimlabPanels).length > 0")
+        _scroll_to(page, page.eval_on_selector("figure.optimlab-live", "el => el.id"))
         page.evaluate("""async (html) => {
           document.querySelector('figure.optimlab-live').insertAdjacentHTML('afterend', html);
           const { LivePanel } = await import(new URL('../_static/panel/panel.js', location.href));
@@ -694,10 +723,8 @@ def test_a_comparison_move_repaints_within_two_frames(browser, site_url):
     warm up), the best of three rounds."""
     context, page, errors = _open(browser, site_url + "book/comparison.html")
     try:
-        page.wait_for_function("() => window.optimlabPanels && "
-                               "Object.keys(window.optimlabPanels).length > 0")
         pid = page.eval_on_selector("figure.optimlab-race", "el => el.id")
-        page.eval_on_selector(f"#{pid}", "el => el.scrollIntoView()")
+        _scroll_to(page, pid)
         assert len(_race_state(page, pid)["labels"]) == 6
         rounds = []
         for _ in range(3):

@@ -1,9 +1,10 @@
 """The built site works offline in a real browser: one test per page (from _toc.yml) per check."""
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import SITE, served_bytes
+from conftest import SITE, SKIPPED_SECTIONS, served_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -104,6 +105,100 @@ def test_no_script_blocks_the_first_paint():
         assert 'rel="preload" as="script"' not in head, page.name
         if "<script" in head:  # (the root index.html is a bare redirect)
             assert "const DOCUMENTATION_OPTIONS" in head, f"{page.name}: options not inlined"
+
+
+def test_the_first_paint_has_the_themes_colours(browser, site_url):
+    """Before any of the theme's scripts has run (here: none is served), the page is in
+    the light or dark theme its stylesheet colours, the one the theme's script would pick
+    for the reader's mode and system preference (book/_ext/optimlab_page_speed.py)."""
+    cases = [("light", None, "light"), ("dark", None, "dark"), ("light", "dark", "dark"),
+             ("dark", "light", "light"), ("dark", "auto", "dark")]
+    for scheme, mode, expected in cases:
+        context = browser.new_context(color_scheme=scheme)
+        try:
+            page = context.new_page()
+            page.route("**/*.js*", lambda route: route.abort())
+            page.goto(site_url + "book/intro.html", wait_until="commit")
+            if mode:
+                page.evaluate("(m) => localStorage.setItem('mode', m)", mode)
+                page.goto(site_url + "book/intro.html", wait_until="commit")
+            page.wait_for_load_state("load")
+            theme, background = page.evaluate("""() => [document.documentElement.dataset.theme,
+              getComputedStyle(document.body).getPropertyValue('--pst-color-background')]""")
+            assert (theme, bool(background.strip())) == (expected, True), (scheme, mode)
+        finally:
+            context.close()
+
+
+#: every element's box and the styles a reader sees, with the skipped sections laid out
+LOOK_JS = """async () => {
+  await document.fonts.ready;
+  return [...document.querySelectorAll('body *')].map((el) => {
+    const r = el.getBoundingClientRect(), c = getComputedStyle(el);
+    return [el.tagName, Math.round(r.x), Math.round(r.y), Math.round(r.width),
+            Math.round(r.height), c.color, c.backgroundColor, c.font, c.display, c.margin,
+            c.padding, c.border, c.outline].join(' ');
+  });
+}"""
+
+
+def _look(context, url, css=None):
+    """LOOK_JS on ``url``, its joined stylesheet served as ``css`` if given, and the
+    focused element's outline and shadow after each of 30 presses of Tab."""
+    page = context.new_page()
+    if css is not None:
+        page.route("**/optimlab-styles-*.css*", lambda route: route.fulfill(
+            body=css, content_type="text/css"))
+    page.goto(url, wait_until="networkidle")
+    page.add_style_tag(content=f"{SKIPPED_SECTIONS} {{ content-visibility: visible !important; }}"
+                       " * { transition: none !important; }")  # read styles, not frames
+    page.wait_for_load_state("networkidle")
+    look = page.evaluate(LOOK_JS)
+    focus = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focus.append(page.evaluate("""() => { const c = getComputedStyle(document.activeElement);
+          return c.outline + ' ' + c.boxShadow; }"""))
+    page.close()
+    return look, focus
+
+
+def test_the_trimmed_stylesheet_styles_pages_as_the_whole_one(browser, site_url):
+    """The joined stylesheet with the rules no page uses removed (tools/purge_css.mjs)
+    gives every element of two long pages the same box, colours, font, spacing and
+    focus ring, in both themes and at a phone's and a desktop's width, as the whole
+    joined stylesheet (rebuilt here from its files) does."""
+    import sys
+    sys.path.insert(0, str(REPO / "book" / "_ext"))
+    import optimlab_site_fixes as fixes
+
+    static = (SITE / "_static").resolve()
+    bundles = json.loads((static / fixes.BUNDLES).read_text(encoding="utf-8"))
+
+    def joined(files):  # what optimlab_site_fixes writes, before the trim
+        seen: set = set()
+        return "\n".join(fixes._css(static / f, static, seen) for f in files)
+
+    for name, files in bundles.items():
+        whole = joined(files)
+        trimmed = (static / name).read_text(encoding="utf-8")
+        assert len(trimmed) < 0.4 * len(whole), (name, len(trimmed), len(whole))
+    for scheme, width in (("light", 412), ("dark", 1280)):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": width,
+                                                                      "height": 900})
+        try:
+            for page in ("book/momentum.html", "book/instructors.html"):
+                name = re.search(r"optimlab-styles-[0-9a-f]+\.css",
+                                 (SITE / page).read_text(encoding="utf-8")).group(0)
+                whole = joined(bundles[name])
+                trimmed, trimmed_focus = _look(context, site_url + page)
+                full, full_focus = _look(context, site_url + page, whole)
+                assert len(trimmed) == len(full) > 1000
+                differ = [(a, b) for a, b in zip(full, trimmed) if a != b]
+                assert not differ, f"{page} ({scheme}, {width}px): {differ[:3]}"
+                assert trimmed_focus == full_focus, page
+        finally:
+            context.close()
 
 
 def test_code_blocks_are_focusable_without_the_themes_handler():
