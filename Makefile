@@ -24,13 +24,14 @@ OTHER_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPEN
 PYTEST_PARALLEL := -n 2 --dist loadscope
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help book slides test unit unit-other-cpu bench serve lab clean venv assets chromium node
+.PHONY: help book slides test unit unit-other-cpu bench lighthouse serve lab clean venv assets chromium node
 
 help:
 	@echo "make book    build the site into $(HTML) (creates .venv, installs what it needs)"
 	@echo "make slides  the book, then a reveal.js deck and an exercise sheet per chapter"
 	@echo "make test    unit tests, notebook execution, strict build, browser tests"
 	@echo "make bench   performance ratios measured in one run"
+	@echo "make lighthouse  every page's Lighthouse mobile scores, held to their floors"
 	@echo "make serve   serve the built site on http://127.0.0.1:$(PORT)"
 	@echo "make lab     JupyterLab on the book (chapters open as notebooks)"
 	@echo "make clean   remove the build and the virtual environment"
@@ -110,7 +111,12 @@ unit-other-cpu: $(VENV)/.test-installed node
 test: $(VENV)/.test-installed chromium book slides unit-other-cpu
 	node --test tests/js/
 	$(BIN)/python -m pytest tests/browser -q -m quiet -p no:cacheprovider
-	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet"
+	$(BIN)/python -m pytest tests -q --durations=10 $(PYTEST_PARALLEL) -m "not quiet and not lighthouse"
+
+# Lighthouse's mobile scores of every page, held to their floors (tests/browser/
+# test_lighthouse.py): one page at a time, on a quiet machine, about 25 s a page.
+lighthouse: $(VENV)/.test-installed node_modules/.installed chromium book
+	$(BIN)/python -m pytest tests/browser -q -s -m lighthouse -p no:cacheprovider
 
 bench: $(VENV)/.test-installed node_modules/.installed chromium
 	$(BIN)/python tools/bench.py
