@@ -637,6 +637,26 @@ def test_panels_move_and_match_optimlab(browser, site_url, panel_page):
         context.close()
 
 
+RMSPROP_HTML_BUDGET_KB = 450  # uncompressed; 1,008 KB with the precomputed paths
+SCRIPTS_BUDGET_KB = 200  # the page engine, its drawing code and the page script, gzip
+
+
+def test_the_panels_weigh_within_their_budgets():
+    """What a panel costs a reader, as ``make bench`` prints it: the RMSprop chapter's HTML
+    (its panel ships a description, no precomputed paths) and the page engine with its
+    drawing code and the page script, as served compressed."""
+    from conftest import SITE, served_bytes
+
+    html_kb = (SITE / "book" / "rmsprop.html").stat().st_size / 1e3
+    static = SITE / "_static"
+    scripts = [*(static / "engine").glob("*.js"), *(static / "panel").glob("*.js"),
+               static / "optimlab-panels.js"]
+    assert len(scripts) > 8, scripts
+    scripts_kb = sum(served_bytes(f) for f in scripts) / 1e3
+    assert html_kb <= RMSPROP_HTML_BUDGET_KB, f"rmsprop.html: {html_kb:.0f} KB"
+    assert scripts_kb <= SCRIPTS_BUDGET_KB, f"engine and drawing: {scripts_kb:.1f} KB gzip"
+
+
 def test_a_panel_starts_when_the_reader_nears_it(browser, site_url):
     """On the family's chapter (four slider panels, far down the page), no panel computes,
     draws or loads its modules while the reader is at the top; scrolling to a panel starts
