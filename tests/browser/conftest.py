@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -31,8 +32,22 @@ CHROMIUM_ARGS = [
 ]
 # axe-core from npm (`make assets` runs `npm ci`); the tests inject it, the site never ships it.
 AXE_PATHS = [REPO / "node_modules/axe-core/axe.min.js"]
-#: the sections the browser may skip until they come near the screen (assets/optimlab.css)
-SKIPPED_SECTIONS = ".bd-article > section > section"
+
+
+def _skippable() -> list[str]:
+    """The selectors of the boxes the browser may skip until they come near the screen:
+    every rule with ``content-visibility: auto`` in assets/optimlab.css, in its order."""
+    css = re.sub(r"/\*.*?\*/", "", (REPO / "assets" / "optimlab.css").read_text(encoding="utf-8"),
+                 flags=re.S)
+    return [" ".join(sel.split()) for sel in
+            re.findall(r"([^{}]+)\{[^{}]*content-visibility:\s*auto[^{}]*\}", css)]
+
+
+#: a chapter's sections, then the blocks inside them (paragraphs, equations, cells, ...)
+SKIPPED_SECTIONS, SKIPPED_BLOCKS = _skippable()
+#: everything the browser may skip: laid out whole (``content-visibility: visible``) it
+#: reads as a reader who scrolled to it sees it
+SKIPPED = f"{SKIPPED_SECTIONS}, {SKIPPED_BLOCKS}"
 # Files a static host sends compressed; binaries (PNG, WOFF2) go as they are.
 TEXT_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt", ".map"}
 
@@ -118,6 +133,19 @@ class PageReport:
 # Maths facts for test_maths_rendered. The book's maths is rendered by KaTeX at build
 # time, so a page shows typeset maths with no script at all; this reads what is there.
 MATHS_JS = """async () => {
+  // KaTeX's fonts load once a formula is drawn: the first one may sit in a block the
+  // browser skips until the reader nears it (content-visibility), so it is shown first.
+  const shownFont = async () => {
+    const first = document.querySelector('.katex');
+    if (!first) return false;
+    const [x, y] = [scrollX, scrollY];
+    first.scrollIntoView({block: 'center'});
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    await document.fonts.ready;
+    scrollTo(x, y);
+    return [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main'
+                                    && f.status === 'loaded');
+  };
   await document.fonts.ready;
   const clone = document.body.cloneNode(true);
   // Text a reader can see or expand, without code (which may hold \\( or $$) or maths.
@@ -132,8 +160,7 @@ MATHS_JS = """async () => {
     errors: [...document.querySelectorAll('.katex-error')]
       .map(e => e.getAttribute('title') || e.textContent),
     html_math: document.querySelectorAll('.math').length,
-    font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main'
-                                     && f.status === 'loaded'),
+    font: await shownFont(),
     text: clone.textContent,
   };
 }"""
@@ -199,8 +226,7 @@ def _visit(browser, url: str) -> PageReport:
         rep.files = site_files(rep.requests, url[:url.index("/", len("http://")) + 1])
         # axe cannot read the colours of a section the browser skipped
         # (content-visibility: auto, axe-core issue 2768): it checks the page laid out whole
-        page.add_style_tag(
-            content=f"{SKIPPED_SECTIONS} {{ content-visibility: visible !important; }}")
+        page.add_style_tag(content=f"{SKIPPED} {{ content-visibility: visible !important; }}")
         page.evaluate("() => new Promise((done) => requestAnimationFrame(() => "
                       "requestAnimationFrame(done)))")
         page.add_script_tag(path=str(axe))

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import SITE, SKIPPED_SECTIONS, served_bytes
+from conftest import SITE, SKIPPED, SKIPPED_BLOCKS, served_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -150,7 +150,7 @@ def _look(context, url, css=None):
         page.route("**/optimlab-styles-*.css*", lambda route: route.fulfill(
             body=css, content_type="text/css"))
     page.goto(url, wait_until="networkidle")
-    page.add_style_tag(content=f"{SKIPPED_SECTIONS} {{ content-visibility: visible !important; }}"
+    page.add_style_tag(content=f"{SKIPPED} {{ content-visibility: visible !important; }}"
                        " * { transition: none !important; }")  # read styles, not frames
     page.wait_for_load_state("networkidle")
     look = page.evaluate(LOOK_JS)
@@ -245,3 +245,97 @@ def test_icon_fonts_hold_every_icon_the_site_shows():
                 assert codepoints[name] in fonts[style], f"{name} is not in fa-{style}"
                 checked += 1
     assert checked >= 10, f"only {checked} icons checked"
+
+
+# Each element's box; and each element of a skipped block (outside a box that scrolls or
+# clips by itself) that reaches past the block's clip margin where a reader could see it,
+# that is inside the viewport's width and every clip around the block; a focusable one
+# with room for its focus ring (``ring`` px) around it.
+BOXES_JS = """() => [...document.querySelectorAll('body *')].map(el => {
+  const r = el.getBoundingClientRect();
+  return [el.tagName + '.' + el.getAttribute('class') + '#' + el.id,
+          ...[r.x, r.y, r.width, r.height].map(v => Math.round(v * 10) / 10)]; })"""
+OVERFLOW_JS = """([blocks, ring]) => {
+  const clips = el => /(auto|scroll|hidden|clip)/.test(
+    getComputedStyle(el).overflowX + getComputedStyle(el).overflowY);
+  const out = [];
+  for (const b of document.querySelectorAll(blocks)) {
+    if (clips(b)) continue;  // it clips its own content already
+    const box = b.getBoundingClientRect();
+    let [left, right, top, bottom] = [0, document.documentElement.clientWidth, -Infinity,
+                                      Infinity];
+    for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (!clips(a)) continue;
+      const r = a.getBoundingClientRect();
+      [left, right, top, bottom] = [Math.max(left, r.left), Math.min(right, r.right),
+                                    Math.max(top, r.top), Math.min(bottom, r.bottom)];
+    }
+    const margin = parseFloat(getComputedStyle(b).overflowClipMargin) || 0;
+    for (const el of b.querySelectorAll('*')) {
+      let p = el.parentElement;
+      while (p !== b && !clips(p)) p = p.parentElement;
+      if (p !== b) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width && !r.height) continue;
+      const room = margin - (el.matches('a[href], button, input, select, textarea, summary, '
+                                        + '[tabindex]') ? ring : 0);
+      const past = (a, edge, clip, sign) => sign * (a - edge) > room + 0.5
+                                            && sign * (clip - edge) > room + 0.5;
+      if (past(r.left, box.left, left, -1) || past(r.right, box.right, right, 1) ||
+          past(r.top, box.top, top, -1) || past(r.bottom, box.bottom, bottom, 1))
+        out.push(`${b.tagName}.${b.className} > ${el.tagName}.${el.getAttribute('class')}`);
+    }
+  }
+  return out; }"""
+RING_JS = """() => { const a = document.querySelector('.bd-article a[href]'); a.focus();
+  const c = getComputedStyle(a); a.blur();
+  return parseFloat(c.outlineWidth) + Math.max(0, parseFloat(c.outlineOffset)); }"""
+
+
+def _laid_out(context, url, contained):
+    """Every element's box on ``url`` laid out whole, the skippable blocks contained as
+    ``content-visibility: auto`` contains a block on the screen, or not at all; and the
+    elements the containment would clip."""
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.keyboard.press("Tab")  # focus rings show from here on (:focus-visible)
+    ring = page.evaluate(RING_JS)
+    contain = "layout style paint" if contained else "none"
+    page.add_style_tag(content=f"{SKIPPED} {{ content-visibility: visible !important; }} "
+                       f"{SKIPPED_BLOCKS} {{ contain: {contain} !important; }}"
+                       " * { transition: none !important; }")
+    page.evaluate("async () => { await document.fonts.ready; await new Promise(done => "
+                  "requestAnimationFrame(() => requestAnimationFrame(done))); }")
+    boxes = page.evaluate(BOXES_JS)
+    clipped = page.evaluate(OVERFLOW_JS, [SKIPPED_BLOCKS, ring]) if contained else []
+    page.close()
+    return boxes, clipped, ring
+
+
+def test_a_block_the_browser_may_skip_moves_and_clips_nothing(browser, site_url):
+    """Inside a section, the browser may skip each paragraph, equation, code cell, proof,
+    list and table until it nears the screen (``content-visibility: auto``,
+    assets/optimlab.css), and such a block is contained: a formatting context of its own
+    (no margin of its content joins its neighbours') that clips what it draws to its
+    box and clip margin. Laid out as a reader who reaches it sees it, every element of
+    every page has the same box as with no containment at all, at a phone's width (and
+    on the two longest chapters at a desktop's); and nothing in a block, no focus ring
+    either, reaches past the clip margin."""
+    from conftest import toc_pages
+
+    cases = [(page, 412) for page in toc_pages()] + [
+        ("book/family.html", 1280), ("book/momentum.html", 1280)]
+    contexts = {w: browser.new_context(viewport={"width": w, "height": 900}) for w in (412, 1280)}
+    try:
+        for page, width in cases:
+            url = site_url + page
+            free, _, _ = _laid_out(contexts[width], url, contained=False)
+            boxes, clipped, ring = _laid_out(contexts[width], url, contained=True)
+            assert ring > 0, page  # the focus ring was measured
+            assert len(boxes) == len(free) > 200, page
+            moved = [(a, b) for a, b in zip(free, boxes) if a != b]
+            assert not moved, f"{page} at {width}px: contained, boxes move: {moved[:3]}"
+            assert not clipped, f"{page} at {width}px: contained, clipped: {clipped[:5]}"
+    finally:
+        for context in contexts.values():
+            context.close()
