@@ -251,7 +251,7 @@ def bench_lighthouse():
     if os.environ.get("OPTIMLAB_LIGHTHOUSE") == "0":
         return []
     if not (ROOT / "node_modules" / ".bin" / "lighthouse").exists():
-        return [("lighthouse: not installed (make assets runs npm ci)", float("nan"))]
+        return [("lighthouse: not installed (make bench installs it)", float("nan"))]
     if not (site / "index.html").exists():
         return [("lighthouse: no built site (run make book)", float("nan"))]
     sys.path.insert(0, str(ROOT / "tests" / "browser"))

@@ -31,7 +31,7 @@ def gzip_url():
     if not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: run `make book`", pytrace=False)
     if not (REPO / "node_modules" / ".bin" / "lighthouse").exists():
-        pytest.fail("Lighthouse missing: run `make assets` (npm ci)", pytrace=False)
+        pytest.fail("Lighthouse missing: run `make lighthouse` (it installs it)", pytrace=False)
     base, server = serve(SITE)
     yield base
     server.shutdown()
