@@ -18,7 +18,14 @@ if (!site || !fs.existsSync(path.join(site, '_static'))) {
   process.exit(2);
 }
 
-const files = fs.readdirSync(site, { recursive: true }).map((f) => path.join(site, f));
+// Files only (the decks' folder holds a directory called reveal.js); and not the decks and
+// sheets that `make slides` adds, which link the whole stylesheets: the trim is the same
+// whether or not they were made before the build.
+const LATER = new Set(['slides', 'exercises']);
+const files = fs.readdirSync(site, { recursive: true })
+  .filter((f) => !LATER.has(f.split(path.sep)[0]))
+  .map((f) => path.join(site, f))
+  .filter((f) => fs.statSync(f).isFile());
 const pages = files.filter((f) => f.endsWith('.html'));
 const scripts = files.filter((f) => f.endsWith('.js') || f.endsWith('.mjs'));
 const sheets = files.filter((f) => /optimlab-styles-[0-9a-f]+\.css$/.test(path.basename(f)));
