@@ -42,7 +42,8 @@ lighter here:
   ``assets/optimlab.css``). Instead every code block and table container is written
   focusable (``tabindex="0"``): on a phone's width nearly all of them scroll, and a
   block that does not costs one more stop for the Tab key. The theme's handler is
-  switched off.
+  switched off. So is every display equation, which scrolls sideways where it is wider
+  than the column (``assets/optimlab.css``; 38 numbered equations on a phone).
 """
 from __future__ import annotations
 
@@ -161,11 +162,13 @@ def defer_head_scripts(page: Path, static: Path) -> None:
 THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"
 SCROLLABLE_HANDLER = ('function I(){const e=()=>{document.querySelectorAll(["pre",'
                       '".nboutput > .output_area",".cell_output > .output",')
-FOCUSABLE = re.compile(r'<(pre\b|div class="pst-scrollable-table-container")(?![^>]*tabindex)')
+FOCUSABLE = re.compile(r'<(pre\b|div class="pst-scrollable-table-container"|div class="math")'
+                       r'(?![^>]*tabindex)')
 
 
 def focusable_blocks(page: Path) -> None:
-    """Every code block and table container of the page focusable (above)."""
+    """Every code block, table container and display equation of the page focusable
+    (above)."""
     text = page.read_text(encoding="utf-8")
     page.write_text(FOCUSABLE.sub(r'<\1 tabindex="0"', text), encoding="utf-8")
 

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from conftest import SITE, SKIPPED, SKIPPED_BLOCKS, served_bytes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -202,13 +203,13 @@ def test_the_trimmed_stylesheet_styles_pages_as_the_whole_one(browser, site_url)
 
 
 def test_code_blocks_are_focusable_without_the_themes_handler():
-    """Every code block and table container can take the keyboard's focus (so a reader
-    can scroll it with the arrow keys), written so at build time; the theme's handler
-    that measured them on load is switched off."""
+    """Every code block, table container and display equation can take the keyboard's
+    focus (so a reader can scroll it with the arrow keys), written so at build time; the
+    theme's handler that measured them on load is switched off."""
     for page, text, _ in _heads():
         missing = re.findall(r'<pre\b(?![^>]*tabindex="0")[^>]*>', text)
-        missing += re.findall(r'<div class="pst-scrollable-table-container"(?![^>]*tabindex)',
-                              text)
+        missing += re.findall(r'<div class="(?:pst-scrollable-table-container|math)"'
+                              r'(?![^>]*tabindex)', text)
         assert not missing, f"{page.name}: blocks not focusable: {missing[:3]}"
     theme = (SITE / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
     assert theme.count("function I(){return;") == 1
@@ -300,11 +301,38 @@ RING_JS = """() => { const a = document.querySelector('.bd-article a[href]'); a.
   return parseFloat(c.outlineWidth) + Math.max(0, parseFloat(c.outlineOffset)); }"""
 
 
+# Display equations wider than their box that a reader cannot see whole: cut (their box
+# does not scroll), or scrolling where the keyboard cannot (the box takes no focus).
+EQUATIONS_JS = """() => {
+  const wide = [...document.querySelectorAll('div.math')]
+    .filter(m => m.scrollWidth > m.clientWidth + 1);
+  const cut = wide.filter(m => !(/(auto|scroll)/.test(getComputedStyle(m).overflowX)
+                                 && m.tabIndex >= 0));
+  return [wide.length, cut.map(m => m.id)]; }"""
+
+
+@pytest.fixture(scope="module")
+def whole_pages(browser, site_url):
+    """Every page laid out whole at a phone's width, and the two longest chapters at a
+    desktop's: ``{(page, width): _containment(...)}``."""
+    from conftest import toc_pages
+
+    cases = [(page, 412) for page in toc_pages()] + [
+        ("book/family.html", 1280), ("book/momentum.html", 1280)]
+    contexts = {w: browser.new_context(viewport={"width": w, "height": 900}) for w in (412, 1280)}
+    try:
+        return {(page, width): _containment(contexts[width], site_url + page)
+                for page, width in cases}
+    finally:
+        for context in contexts.values():
+            context.close()
+
+
 def _containment(context, url):
     """``url`` laid out whole twice, its skippable blocks not contained, then contained as
     ``content-visibility: auto`` contains a block on the screen: how many elements, those
-    whose box differs between the two, the elements the containment clips, and the focus
-    ring's width."""
+    whose box differs between the two, the elements the containment clips, the focus
+    ring's width, and the display equations a reader cannot see whole (EQUATIONS_JS)."""
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     page.keyboard.press("Tab")  # focus rings show from here on (:focus-visible)
@@ -316,6 +344,7 @@ def _containment(context, url):
               "requestAnimationFrame(() => requestAnimationFrame(done))); }")
     page.evaluate(settle)
     page.evaluate(f"() => {{ window.freeBoxes = ({BOXES_JS})(); }}")
+    cut = page.evaluate(EQUATIONS_JS)
     style.evaluate("(el, css) => { el.textContent = css; }", rule % "layout style paint")
     page.evaluate(settle)
     count, moved = page.evaluate(f"""() => {{ const boxes = ({BOXES_JS})();
@@ -323,10 +352,10 @@ def _containment(context, url):
       return [boxes.length === window.freeBoxes.length ? boxes.length : -1, moved]; }}""")
     clipped = page.evaluate(OVERFLOW_JS, [SKIPPED_BLOCKS, ring])
     page.close()
-    return count, moved, clipped, ring
+    return {"count": count, "moved": moved, "clipped": clipped, "ring": ring, "cut": cut}
 
 
-def test_a_block_the_browser_may_skip_moves_and_clips_nothing(browser, site_url):
+def test_a_block_the_browser_may_skip_moves_and_clips_nothing(whole_pages):
     """Inside a section, the browser may skip each paragraph, equation, code cell, proof,
     list and table until it nears the screen (``content-visibility: auto``,
     assets/optimlab.css), and such a block is contained: a formatting context of its own
@@ -335,19 +364,21 @@ def test_a_block_the_browser_may_skip_moves_and_clips_nothing(browser, site_url)
     every page has the same box as with no containment at all, at a phone's width (and
     on the two longest chapters at a desktop's); and nothing in a block, no focus ring
     either, reaches past the clip margin."""
-    from conftest import toc_pages
+    for (page, width), got in whole_pages.items():
+        assert got["ring"] > 0, page  # the focus ring was measured
+        assert got["count"] > 200, (page, got["count"])  # -1: the layouts had other elements
+        assert not got["moved"], f"{page} at {width}px: contained, boxes move: {got['moved'][:3]}"
+        assert not got["clipped"], f"{page} at {width}px: contained, clipped: {got['clipped'][:5]}"
 
-    cases = [(page, 412) for page in toc_pages()] + [
-        ("book/family.html", 1280), ("book/momentum.html", 1280)]
-    contexts = {w: browser.new_context(viewport={"width": w, "height": 900}) for w in (412, 1280)}
-    try:
-        for page, width in cases:
-            url = site_url + page
-            count, moved, clipped, ring = _containment(contexts[width], url)
-            assert ring > 0, page  # the focus ring was measured
-            assert count > 200, (page, count)  # -1: the two layouts had other elements
-            assert not moved, f"{page} at {width}px: contained, boxes move: {moved[:3]}"
-            assert not clipped, f"{page} at {width}px: contained, clipped: {clipped[:5]}"
-    finally:
-        for context in contexts.values():
-            context.close()
+
+def test_every_display_equation_can_be_read_whole(whole_pages):
+    """A display equation wider than the column (many are, on a phone) is not cut at
+    its edges, as the theme's ``div.math { overflow: hidden }`` did to 38 numbered
+    equations at 412px: its box scrolls sideways, and takes the keyboard's focus, so
+    the arrow keys scroll it."""
+    wide = 0
+    for (page, width), got in whole_pages.items():
+        count, cut = got["cut"]
+        wide += count
+        assert not cut, f"{page} at {width}px: equations cut: {cut[:5]}"
+    assert wide >= 30, wide  # on a phone many are wider than the column: the check bites
